@@ -1,0 +1,27 @@
+package dev.invitetrack.query;
+
+import dev.invitetrack.ingest.db.Storage;
+import dev.invitetrack.query.core.InviteAnalytics;
+import dev.invitetrack.query.core.QueryParameters;
+import dev.invitetrack.query.db.H2InviteQueries;
+import dev.invitetrack.query.db.InviteQueries;
+import dev.invitetrack.query.resources.InvitesResource;
+import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
+
+/** Wires the aggregate endpoints for a storage backend into a Dropwizard environment. */
+public final class QueryApi {
+    private QueryApi() {}
+
+    /** The query dialect of a backend: the one place that chooses by backend. */
+    public static InviteQueries queriesFor(Storage storage) {
+        return switch (storage.kind()) {
+            case H2 -> new H2InviteQueries(storage.jdbi());
+        };
+    }
+
+    public static void register(Environment environment, Storage storage, Clock clock) {
+        InviteAnalytics analytics = new InviteAnalytics(queriesFor(storage));
+        environment.jersey().register(new InvitesResource(analytics, new QueryParameters(clock)));
+    }
+}

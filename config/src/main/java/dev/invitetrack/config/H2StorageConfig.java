@@ -1,0 +1,47 @@
+package dev.invitetrack.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.nio.file.Path;
+
+/** Embedded H2: one file database under {@link #getDataDirectory()}, no server to run. */
+public class H2StorageConfig implements StorageConfig {
+    @NotEmpty
+    private String dataDirectory = "./data";
+
+    /** H2's page cache. The default 16 MB makes full-range aggregates over 1M events 3-5x slower. */
+    @Min(16)
+    @Max(65536)
+    private int cacheSizeMegabytes = 256;
+
+    @JsonProperty
+    public String getDataDirectory() {
+        return dataDirectory;
+    }
+
+    @JsonProperty
+    public void setDataDirectory(String dataDirectory) {
+        this.dataDirectory = dataDirectory;
+    }
+
+    @JsonProperty
+    public int getCacheSizeMegabytes() {
+        return cacheSizeMegabytes;
+    }
+
+    @JsonProperty
+    public void setCacheSizeMegabytes(int cacheSizeMegabytes) {
+        this.cacheSizeMegabytes = cacheSizeMegabytes;
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDirectory).toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String describe() {
+        return "h2:" + dataPath();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.invitetrack.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/** How accepted events are turned into storage writes. */
+public class IngestConfig {
+    /**
+     * Events accepted but not yet committed, across all requests. When full, ingestion answers 429
+     * with Retry-After instead of growing the heap.
+     */
+    @Min(1_000)
+    @Max(10_000_000)
+    private int maxQueuedEvents = 200_000;
+
+    /** Upper bound of events written in one storage transaction (group commit). */
+    @Min(1)
+    @Max(100_000)
+    private int maxEventsPerCommit = 10_000;
+
+    /** How long a request waits for its commit before answering 503 (the client retries safely). */
+    @NotNull
+    @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    private Duration commitTimeout = Duration.seconds(30);
+
+    @JsonProperty
+    public int getMaxQueuedEvents() {
+        return maxQueuedEvents;
+    }
+
+    @JsonProperty
+    public void setMaxQueuedEvents(int maxQueuedEvents) {
+        this.maxQueuedEvents = maxQueuedEvents;
+    }
+
+    @JsonProperty
+    public int getMaxEventsPerCommit() {
+        return maxEventsPerCommit;
+    }
+
+    @JsonProperty
+    public void setMaxEventsPerCommit(int maxEventsPerCommit) {
+        this.maxEventsPerCommit = maxEventsPerCommit;
+    }
+
+    @JsonProperty
+    public Duration getCommitTimeout() {
+        return commitTimeout;
+    }
+
+    @JsonProperty
+    public void setCommitTimeout(Duration commitTimeout) {
+        this.commitTimeout = commitTimeout;
+    }
+}

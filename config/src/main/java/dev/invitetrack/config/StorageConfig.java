@@ -1,0 +1,15 @@
+package dev.invitetrack.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Where events are stored. The {@code type} field selects the backend; each backend's settings live in
+ * its own class, and the code that turns them into a running store lives with the stores (ingest-api).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = H2StorageConfig.class)
+@JsonSubTypes({@JsonSubTypes.Type(value = H2StorageConfig.class, name = "h2")})
+public interface StorageConfig {
+    /** A short name for logs and health checks, e.g. {@code h2:/var/lib/invitetrack}. */
+    String describe();
+}

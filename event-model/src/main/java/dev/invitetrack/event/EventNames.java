@@ -1,0 +1,44 @@
+package dev.invitetrack.event;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Names of the typed events and the mapping of client spellings to canonical names. Stateless and thread-safe.
+ */
+public final class EventNames {
+    /** A user invited someone. */
+    public static final String INVITE_SENT = "invite_sent";
+    /** An invitee joined. */
+    public static final String INVITE_ACCEPTED = "invite_accepted";
+
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s_\\-.]+");
+
+    private EventNames() {}
+
+    /**
+     * Returns the canonical spelling of an event name.
+     *
+     * <p>Known events match case- and separator-insensitively (separators are whitespace, {@code _},
+     * {@code -} and {@code .}): "Invite Sent", "invite-sent", "InviteSent", "INVITE_SENT",
+     * " invite sent " all give {@link #INVITE_SENT}; likewise for {@link #INVITE_ACCEPTED}. Any other name
+     * is returned trimmed, otherwise unchanged.
+     *
+     * @throws NullPointerException if {@code raw} is null
+     */
+    public static String canonical(String raw) {
+        requireNonNull(raw, "raw is null");
+        String trimmed = raw.strip();
+        String key = SEPARATORS.matcher(trimmed).replaceAll("").toLowerCase(Locale.ROOT);
+        switch (key) {
+            case "invitesent":
+                return INVITE_SENT;
+            case "inviteaccepted":
+                return INVITE_ACCEPTED;
+            default:
+                return trimmed;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.invitetrack.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.invitetrack.config.IngestConfig;
+import dev.invitetrack.event.EventParser;
+import dev.invitetrack.ingest.auth.ApiKeyFeature;
+import dev.invitetrack.ingest.auth.KeyRing;
+import dev.invitetrack.ingest.core.GroupCommitWriter;
+import dev.invitetrack.ingest.core.IngestService;
+import dev.invitetrack.ingest.core.RequestBodies;
+import dev.invitetrack.ingest.db.Storage;
+import dev.invitetrack.ingest.health.StorageHealthCheck;
+import dev.invitetrack.ingest.resources.ApiExceptionMapper;
+import dev.invitetrack.ingest.resources.BatchResource;
+import dev.invitetrack.ingest.resources.TrackResource;
+import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
+import dev.invitetrack.ingest.resources.WebApplicationExceptionMapper;
+import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
+
+/** Wires the ingest endpoints into a Dropwizard environment; usable on its own or inside the server. */
+public final class IngestApi {
+    private IngestApi() {}
+
+    /**
+     * Registers what every API module shares: key authentication and the JSON error shape for all
+     * failures. Call once per environment.
+     */
+    public static void registerCommon(Environment environment, KeyRing keyRing) {
+        requireNonNull(keyRing, "keyRing is null");
+        environment.jersey().register(new ApiKeyFeature(keyRing));
+        environment.jersey().register(new ApiExceptionMapper());
+        environment.jersey().register(new WebApplicationExceptionMapper());
+        environment.jersey().register(new UnexpectedExceptionMapper());
+    }
+
+    /** Registers {@code /v1/track} and {@code /v1/batch}, the group-commit writer and the storage health check. */
+    public static GroupCommitWriter register(Environment environment, IngestConfig config, Storage storage, Clock clock) {
+        GroupCommitWriter writer = new GroupCommitWriter(storage.events(), config.getMaxQueuedEvents(),
+                config.getMaxEventsPerCommit(), environment.metrics());
+        environment.lifecycle().manage(writer);
+        IngestService ingest = new IngestService(new EventParser(), writer, config.getCommitTimeout().toJavaDuration());
+        RequestBodies bodies = new RequestBodies();
+        environment.jersey().register(new TrackResource(ingest, bodies, clock));
+        environment.jersey().register(new BatchResource(ingest, bodies, clock));
+        environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
+        return writer;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.invitetrack.ingest.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/** The answer to an accepted {@code /v1/track}: sent only after the event is durably stored. */
+public record TrackResponse(
+        @JsonProperty("success") boolean success,
+        @JsonProperty("message_id") String messageId,
+        @JsonProperty("event") String event,
+        @JsonProperty("timestamp") Instant timestamp,
+        @JsonProperty("duplicate") boolean duplicate,
+        @JsonProperty("warnings") List<ApiError> warnings) {
+    public TrackResponse {
+        requireNonNull(messageId, "messageId is null");
+        requireNonNull(event, "event is null");
+        requireNonNull(timestamp, "timestamp is null");
+        warnings = List.copyOf(warnings);
+    }
+}

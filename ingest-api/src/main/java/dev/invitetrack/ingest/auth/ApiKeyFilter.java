@@ -1,0 +1,115 @@
+package dev.invitetrack.ingest.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.invitetrack.ingest.api.ErrorResponse;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Establishes the workspace from the request's key and refuses the request when the key is missing,
+ * unknown (401) or of the wrong kind (403). Accepts {@code Authorization: Bearer KEY} and HTTP Basic with
+ * the key as user name and an empty password, which is how Segment's libraries send their write key.
+ * Keys never reach a log line or a response.
+ */
+final class ApiKeyFilter implements ContainerRequestFilter {
+    private static final String CHALLENGE = "Bearer realm=\"invitetrack\", Basic realm=\"invitetrack\"";
+
+    private final KeyRing keyRing;
+    private final KeyKind required;
+
+    ApiKeyFilter(KeyRing keyRing, KeyKind required) {
+        this.keyRing = requireNonNull(keyRing, "keyRing is null");
+        this.required = requireNonNull(required, "required is null");
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Optional<String> presented = presentedKey(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (presented.isEmpty()) {
+            abort(request, Response.Status.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <"
+                    + required.label() + " key>' or HTTP Basic with the key as user name and an empty password");
+            return;
+        }
+        Optional<WorkspacePrincipal> principal = keyRing.authenticate(presented.get());
+        if (principal.isEmpty()) {
+            abort(request, Response.Status.UNAUTHORIZED, "unknown API key");
+            return;
+        }
+        if (principal.get().kind() != required) {
+            abort(request, Response.Status.FORBIDDEN, "this is a " + principal.get().kind().label()
+                    + " key; this endpoint needs the workspace's " + required.label() + " key");
+            return;
+        }
+        boolean secure = request.getSecurityContext().isSecure();
+        WorkspacePrincipal workspace = principal.get();
+        request.setSecurityContext(new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return workspace;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return workspace.kind().label().equals(role);
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return "API key";
+            }
+        });
+    }
+
+    static Optional<String> presentedKey(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String value = authorization.trim();
+        int space = value.indexOf(' ');
+        if (space < 0) {
+            return Optional.empty();
+        }
+        String scheme = value.substring(0, space);
+        String credentials = value.substring(space + 1).trim();
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return credentials.isEmpty() ? Optional.empty() : Optional.of(credentials);
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException notBase64) {
+                return Optional.empty();
+            }
+            // user:password; the key is the user name, the password is ignored (Segment sends it empty).
+            int colon = decoded.indexOf(':');
+            String user = colon < 0 ? decoded : decoded.substring(0, colon);
+            return user.isEmpty() ? Optional.empty() : Optional.of(user);
+        }
+        return Optional.empty();
+    }
+
+    private static void abort(ContainerRequestContext request, Response.Status status, String message) {
+        Response.ResponseBuilder response = Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ErrorResponse.of("Authorization", message));
+        if (status == Response.Status.UNAUTHORIZED) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+        }
+        request.abortWith(response.build());
+    }
+}

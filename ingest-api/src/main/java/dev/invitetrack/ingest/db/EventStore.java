@@ -1,0 +1,30 @@
+package dev.invitetrack.ingest.db;
+
+import java.util.List;
+
+/**
+ * Durable storage of events, exactly once per (workspace, message id). Implementations are used by a
+ * single writer thread at a time (the group-commit writer) but must tolerate concurrent readers.
+ */
+public interface EventStore extends AutoCloseable {
+    /** Creates or upgrades the schema; safe to call on every start. */
+    void migrate();
+
+    /**
+     * Writes all rows in one transaction and returns, for each row in order, whether it was new
+     * ({@code true}) or a repeat of a message id already stored in its workspace ({@code false}; a repeat
+     * inside {@code rows} itself counts as a repeat too). Returns only after the transaction is durable.
+     *
+     * @throws StorageException when nothing was written; then no row of this call was stored
+     */
+    boolean[] write(List<StoredEvent> rows);
+
+    /** Cheap liveness probe for health checks. */
+    void ping();
+
+    /** A short description for logs and health checks; never contains credentials. */
+    String describe();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,198 @@
+package dev.invitetrack.ingest.db;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.invitetrack.config.H2StorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Events in an embedded H2 file database. Exactly-once rests on the unique key (workspace_id, message_id):
+ * a row is inserted only when no row with its key exists, inside the writer's transaction, so repeats
+ * across requests, retries and restarts are all caught by the same check.
+ */
+public final class H2EventStore implements EventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(H2EventStore.class);
+
+    private static final String INSERT_IF_NEW = """
+            INSERT INTO events (workspace_id, message_id, event_name, user_id, anonymous_id, ts, received_at,
+                                sent_at, invitee_email, invitee_role, inviter_user_id, properties, context)
+            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+            WHERE NOT EXISTS (SELECT 1 FROM events WHERE workspace_id = ? AND message_id = ?)
+            """;
+
+    private final JdbcConnectionPool pool;
+    private final String description;
+    private final Object writeLock = new Object();
+    private @Nullable Connection writer;
+
+    private H2EventStore(JdbcConnectionPool pool, String description) {
+        this.pool = requireNonNull(pool, "pool is null");
+        this.description = requireNonNull(description, "description is null");
+    }
+
+    /** Opens (creating if needed) the database under the configured data directory and migrates it. */
+    public static Storage open(H2StorageConfig config) {
+        Path dir = config.dataPath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+        // WRITE_DELAY=0: every commit reaches the file before the commit returns, so an answered
+        // request survives a crash of the process. DB_CLOSE_ON_EXIT=FALSE: the application closes the
+        // database itself after the writer has drained, not a JVM shutdown hook racing it.
+        String url = "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+                + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L);
+        return open(url, config.describe());
+    }
+
+    /** Opens a database by JDBC URL (tests use {@code jdbc:h2:mem:...}). */
+    public static Storage open(String url, String description) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        pool.setMaxConnections(32);
+        H2EventStore store = new H2EventStore(pool, description);
+        try {
+            store.migrate();
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+        return new Storage(StorageKind.H2, store, Jdbi.create(pool));
+    }
+
+    @Override
+    public void migrate() {
+        try (Connection connection = pool.getConnection()) {
+            new H2SchemaMigrator(connection).migrate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot migrate the H2 schema: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean[] write(List<StoredEvent> rows) {
+        synchronized (writeLock) {
+            try {
+                Connection connection = writerConnection();
+                boolean[] inserted = new boolean[rows.size()];
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_IF_NEW)) {
+                    for (StoredEvent row : rows) {
+                        bind(insert, row);
+                        insert.addBatch();
+                    }
+                    int[] counts = insert.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        inserted[i] = counts[i] > 0;
+                    }
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection);
+                    throw e;
+                }
+                return inserted;
+            } catch (SQLException e) {
+                closeWriterQuietly();
+                throw new StorageException("H2 write failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement insert, StoredEvent row) throws SQLException {
+        insert.setString(1, row.workspaceId());
+        insert.setString(2, row.messageId());
+        insert.setString(3, row.eventName());
+        setNullableString(insert, 4, row.userId());
+        setNullableString(insert, 5, row.anonymousId());
+        insert.setLong(6, row.timestamp().toEpochMilli());
+        insert.setLong(7, row.receivedAt().toEpochMilli());
+        if (row.sentAt() == null) {
+            insert.setNull(8, Types.BIGINT);
+        } else {
+            insert.setLong(8, row.sentAt().toEpochMilli());
+        }
+        setNullableString(insert, 9, row.inviteeEmail());
+        setNullableString(insert, 10, row.inviteeRole());
+        setNullableString(insert, 11, row.inviterUserId());
+        insert.setString(12, row.propertiesJson());
+        insert.setString(13, row.contextJson());
+        insert.setString(14, row.workspaceId());
+        insert.setString(15, row.messageId());
+    }
+
+    private static void setNullableString(PreparedStatement statement, int index, @Nullable String value)
+            throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    private Connection writerConnection() throws SQLException {
+        if (writer == null || writer.isClosed()) {
+            writer = pool.getConnection();
+            writer.setAutoCommit(false);
+        }
+        return writer;
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback failed: {}", e.getMessage());
+        }
+    }
+
+    private void closeWriterQuietly() {
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (SQLException e) {
+                LOG.debug("closing the writer connection failed", e);
+            }
+            writer = null;
+        }
+    }
+
+    @Override
+    public void ping() {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new StorageException("H2 is not answering: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            closeWriterQuietly();
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.warn("H2 shutdown failed: {}", e.getMessage());
+            } finally {
+                pool.dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.invitetrack.ingest.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.invitetrack.event.EventLimits;
+import dev.invitetrack.ingest.api.TrackResponse;
+import dev.invitetrack.ingest.auth.KeyKind;
+import dev.invitetrack.ingest.auth.RequiresKey;
+import dev.invitetrack.ingest.auth.Workspaces;
+import dev.invitetrack.ingest.core.IngestService;
+import dev.invitetrack.ingest.core.RequestBodies;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+import java.time.Clock;
+
+/** {@code POST /v1/track}: one event, answered after it is durably stored. */
+@Path("/v1/track")
+@RequiresKey(KeyKind.WRITE)
+public final class TrackResource {
+    private final IngestService ingest;
+    private final RequestBodies bodies;
+    private final Clock clock;
+
+    public TrackResource(IngestService ingest, RequestBodies bodies, Clock clock) {
+        this.ingest = requireNonNull(ingest, "ingest is null");
+        this.bodies = requireNonNull(bodies, "bodies is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public TrackResponse track(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body) {
+        var receivedAt = clock.instant();
+        var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
+                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
+                EventLimits.MAX_EVENT_BYTES);
+        return ingest.track(Workspaces.of(security), json, receivedAt);
+    }
+}
