@@ -1,0 +1,157 @@
+package dev.invitetrack.query.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.invitetrack.ingest.db.Storage;
+import dev.invitetrack.ingest.db.StoredEvent;
+import dev.invitetrack.query.QueryApi;
+import dev.invitetrack.query.api.InviteSummary;
+import dev.invitetrack.query.api.RoleBreakdown;
+import dev.invitetrack.query.api.TopInviters;
+import dev.invitetrack.query.core.InviteAnalytics;
+import dev.invitetrack.query.core.QueryRange;
+import dev.invitetrack.query.db.InviteQueries.UserOrder;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query definitions, checked against values computed by hand. Written once; each backend runs it by
+ * extending this class and providing a fresh, empty {@link Storage}.
+ *
+ * <p>The data, workspace {@code w}, range January 2024, window 7 days:
+ * <pre>
+ * send1 alice -> a@x Admin  01-01 00:00   accepted 01-02 00:00 (24 h: converts)
+ * send2 alice -> b@x Member 01-03 00:00   accepted 01-12 00:00 (9 days: too late)
+ * send3 bob   -> c@x (none) 01-05 00:00   accepted 01-05 12:00 (12 h: converts) and again 01-06 (ignored)
+ * send4 bob   -> a@x Admin  01-01 12:00   the same acceptance of a@x 01-02 00:00 (12 h: converts)
+ * send7 carol -> f@x Member 01-10 00:00   accepted 01-09 (before the send: no conversion)
+ * send5 carol -> d@x Admin  02-01 00:00   outside [from, to)
+ * e@x accepted without any send; workspace "other" has its own send of z@x.
+ * </pre>
+ */
+public abstract class InviteQueriesContract {
+    static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
+    static final Instant TO = Instant.parse("2024-02-01T00:00:00Z");
+
+    private InviteAnalytics analytics;
+
+    /** A new, empty, migrated storage for each test. */
+    protected abstract Storage storage();
+
+    @BeforeEach
+    void load() {
+        Storage storage = storage();
+        List<StoredEvent> rows = new ArrayList<>();
+        rows.add(send("s1", "alice", "a@x.example", "Admin", "2024-01-01T00:00:00Z"));
+        rows.add(accept("a1", "a@x.example", "2024-01-02T00:00:00Z"));
+        rows.add(send("s2", "alice", "b@x.example", "Member", "2024-01-03T00:00:00Z"));
+        rows.add(accept("a2", "b@x.example", "2024-01-12T00:00:00Z"));
+        rows.add(send("s3", "bob", "c@x.example", null, "2024-01-05T00:00:00Z"));
+        rows.add(accept("a3", "c@x.example", "2024-01-05T12:00:00Z"));
+        rows.add(accept("a3-again", "c@x.example", "2024-01-06T00:00:00Z"));
+        rows.add(send("s4", "bob", "a@x.example", "Admin", "2024-01-01T12:00:00Z"));
+        rows.add(send("s7", "carol", "f@x.example", "Member", "2024-01-10T00:00:00Z"));
+        rows.add(accept("a7", "f@x.example", "2024-01-09T00:00:00Z"));
+        rows.add(send("s5", "carol", "d@x.example", "Admin", "2024-02-01T00:00:00Z"));
+        rows.add(accept("a-orphan", "e@x.example", "2024-01-20T00:00:00Z"));
+        rows.add(new StoredEvent("other", "s6", "invite_sent", "alice", null, Instant.parse("2024-01-02T00:00:00Z"),
+                Instant.now(), null, "z@x.example", "Admin", null, "{}", "{}"));
+        // A retried send (same message id) must not count twice.
+        rows.add(send("s1", "alice", "a@x.example", "Admin", "2024-01-01T00:00:00Z"));
+        storage.events().write(rows);
+        analytics = new InviteAnalytics(QueryApi.queriesFor(storage));
+    }
+
+    private static StoredEvent send(String id, String user, String email, @Nullable String role, String ts) {
+        return new StoredEvent("w", id, "invite_sent", user, null, Instant.parse(ts), Instant.parse(ts), null, email,
+                role, null, "{}", "{}");
+    }
+
+    private static StoredEvent accept(String id, String email, String ts) {
+        return new StoredEvent("w", id, "invite_accepted", "new-" + email, null, Instant.parse(ts), Instant.parse(ts),
+                null, email, null, null, "{}", "{}");
+    }
+
+    private static QueryRange january(@Nullable String role, Duration window) {
+        return new QueryRange(FROM, TO, ZoneId.of("UTC"), role, window);
+    }
+
+    @Test
+    void summaryMatchesTheHandComputedDefinitions() {
+        InviteSummary summary = analytics.summary("w", january(null, Duration.ofDays(7)));
+        assertThat(summary.invitesSent()).isEqualTo(5);
+        assertThat(summary.uniqueInviters()).isEqualTo(3);
+        assertThat(summary.uniqueInvitees()).isEqualTo(4);
+        assertThat(summary.invitesAccepted()).isEqualTo(3);
+        assertThat(summary.acceptanceRate()).isEqualTo(0.6);
+        assertThat(summary.invitesPerInviter()).isEqualTo(1.6667);
+        assertThat(summary.kFactor()).isEqualTo(1.0);
+        assertThat(summary.medianTimeToAcceptSeconds()).isEqualTo(43_200.0);
+    }
+
+    @Test
+    void theWindowIsHalfOpenSoAnAcceptanceExactlyOneWindowLaterDoesNotConvert() {
+        InviteSummary summary = analytics.summary("w", january(null, Duration.ofDays(1)));
+        assertThat(summary.invitesAccepted()).isEqualTo(2);
+        assertThat(summary.medianTimeToAcceptSeconds()).isEqualTo(43_200.0);
+    }
+
+    @Test
+    void aRoleFilterRestrictsEverySend() {
+        InviteSummary admins = analytics.summary("w", january("Admin", Duration.ofDays(7)));
+        assertThat(admins.invitesSent()).isEqualTo(2);
+        assertThat(admins.uniqueInviters()).isEqualTo(2);
+        assertThat(admins.uniqueInvitees()).isEqualTo(1);
+        assertThat(admins.invitesAccepted()).isEqualTo(2);
+        assertThat(admins.medianTimeToAcceptSeconds()).isEqualTo(64_800.0);
+        assertThat(admins.range().role()).isEqualTo("Admin");
+    }
+
+    @Test
+    void anEmptyRangeHasZeroCountsAndUndefinedRatios() {
+        QueryRange empty = new QueryRange(Instant.parse("2023-01-01T00:00:00Z"), Instant.parse("2023-02-01T00:00:00Z"),
+                ZoneId.of("UTC"), null, Duration.ofDays(7));
+        InviteSummary summary = analytics.summary("w", empty);
+        assertThat(summary.invitesSent()).isZero();
+        assertThat(summary.invitesAccepted()).isZero();
+        assertThat(summary.acceptanceRate()).isNull();
+        assertThat(summary.kFactor()).isNull();
+        assertThat(summary.medianTimeToAcceptSeconds()).isNull();
+        assertThat(analytics.byRole("w", empty).roles()).isEmpty();
+        assertThat(analytics.byUser("w", empty, 10, UserOrder.INVITES).users()).isEmpty();
+    }
+
+    @Test
+    void byRoleKeepsInvitesWithoutARoleAsTheirOwnGroup() {
+        RoleBreakdown byRole = analytics.byRole("w", january(null, Duration.ofDays(7)));
+        assertThat(byRole.roles()).containsExactly(
+                new RoleBreakdown.Row("Admin", 2, 2, 2, 1.0),
+                new RoleBreakdown.Row("Member", 2, 2, 0, 0.0),
+                new RoleBreakdown.Row(null, 1, 1, 1, 1.0));
+    }
+
+    @Test
+    void byUserRanksByInvitesOrByAcceptedWithTiesByUserId() {
+        TopInviters byInvites = analytics.byUser("w", january(null, Duration.ofDays(7)), 10, UserOrder.INVITES);
+        assertThat(byInvites.users()).containsExactly(
+                new TopInviters.Row("bob", 2, 2, 2, 1.0),
+                new TopInviters.Row("alice", 2, 2, 1, 0.5),
+                new TopInviters.Row("carol", 1, 1, 0, 0.0));
+        TopInviters top1 = analytics.byUser("w", january(null, Duration.ofDays(7)), 1, UserOrder.ACCEPTED);
+        assertThat(top1.users()).extracting(TopInviters.Row::userId).containsExactly("bob");
+    }
+
+    @Test
+    void anotherWorkspaceSeesNothingOfThisOne() {
+        InviteSummary other = analytics.summary("other", january(null, Duration.ofDays(7)));
+        assertThat(other.invitesSent()).isEqualTo(1);
+        assertThat(other.invitesAccepted()).isZero();
+        assertThat(analytics.summary("nobody", january(null, Duration.ofDays(7))).invitesSent()).isZero();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.invitetrack.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.invitetrack.config.H2StorageConfig;
+import dev.invitetrack.config.InvitetrackConfiguration;
+import io.dropwizard.configuration.ConfigurationValidationException;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.jersey.validation.Validators;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configuration file users start with parses, validates and has the documented defaults. */
+class ShippedConfigurationTest {
+    private final YamlConfigurationFactory<InvitetrackConfiguration> factory = new YamlConfigurationFactory<>(
+            InvitetrackConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+
+    @Test
+    void theShippedH2ConfigurationHasTheDocumentedDefaults() throws Exception {
+        // Variables unset in the test environment fall back to their defaults.
+        InvitetrackConfiguration config = factory.build(new SubstitutingSourceProvider(
+                new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                Path.of("..", "config", "invitetrack.yml").toString());
+
+        assertThat(config.getStorage()).isInstanceOf(H2StorageConfig.class);
+        if (System.getenv("INVITETRACK_DATA_DIR") == null) {
+            assertThat(((H2StorageConfig) config.getStorage()).getDataDirectory()).isEqualTo("./data");
+        }
+        assertThat(config.getWorkspaces()).hasSize(1);
+        assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
+        assertThat(config.getWorkspaces().get(0).getWriteKeys()).containsExactly("demo-write-key");
+        assertThat(config.getWorkspaces().get(0).getReadKeys()).containsExactly("demo-read-key");
+        DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
+        if (System.getenv("INVITETRACK_PORT") == null) {
+            assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8080);
+        }
+        if (System.getenv("INVITETRACK_ADMIN_PORT") == null) {
+            assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);
+        }
+    }
+
+    @Test
+    void aConfigurationWithoutWorkspacesOrWithAShortKeyIsRefusedWithTheField(@TempDir Path dir) throws Exception {
+        Path none = dir.resolve("none.yml");
+        Files.writeString(none, "storage:\n  type: h2\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> factory.build(new FileConfigurationSourceProvider(), none.toString()))
+                .isInstanceOf(ConfigurationValidationException.class)
+                .hasMessageContaining("workspaces");
+
+        Path shortKey = dir.resolve("short.yml");
+        Files.writeString(shortKey, "workspaces:\n  - id: a\n    writeKeys: [short]\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> factory.build(new FileConfigurationSourceProvider(), shortKey.toString()))
+                .isInstanceOf(ConfigurationValidationException.class)
+                .hasMessageContaining("writeKeys");
+    }
+
+    @Test
+    void theTestConfigurationIsValidToo() throws Exception {
+        InvitetrackConfiguration config = factory.build(new ResourceConfigurationSourceProvider(),
+                "invitetrack-test.yml");
+        assertThat(config.getWorkspaces()).hasSize(2);
+    }
+}
