@@ -356,7 +356,7 @@ public final class EventParser {
                 return null;
             }
             if (reading.note() != null) {
-                warnings.add(new Warning(field.path(), reading.note() + "; read as " + instant));
+                warnings.add(new Warning(field.path(), reading.note() + " (event time " + instant + ")"));
             }
             return instant;
         }

@@ -37,7 +37,7 @@ class EventContractTest {
             assertThat(warning.field()).isEqualTo("timestamp");
             assertThat(warning.message())
                     .contains("two-digit year \"20\" read as 2020")
-                    .contains("read as 2020-11-23T22:28:55.111Z");
+                    .contains("(event time 2020-11-23T22:28:55.111Z)");
         });
     }
 

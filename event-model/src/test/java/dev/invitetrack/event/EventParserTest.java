@@ -449,7 +449,7 @@ class EventParserTest {
         assertThat(accepted.event().envelope().timestamp()).isEqualTo(Instant.parse("2024-05-19T12:00:00Z"));
         assertThat(accepted.warnings()).singleElement().satisfies(warning -> {
             assertThat(warning.field()).isEqualTo("timestamp");
-            assertThat(warning.message()).contains("UTC").endsWith("read as 2024-05-19T12:00:00Z");
+            assertThat(warning.message()).contains("UTC").endsWith("(event time 2024-05-19T12:00:00Z)");
         });
     }
 
