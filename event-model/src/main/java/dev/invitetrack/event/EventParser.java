@@ -77,6 +77,40 @@ public final class EventParser {
         return new Attempt((ObjectNode) event, receivedAt, batchContext).run();
     }
 
+    /**
+     * Validates one call of Segment's HTTP Tracking API (see {@link CallType}) and turns it into an event.
+     * Track calls are read as by {@link #parse}; other kinds become generic events named after the kind.
+     *
+     * @param type the kind fixed by the endpoint ({@code /v1/identify} ...), or null to read the call's own
+     *     {@code type} field (absent means track), as in a batch
+     * @param batchContext a batch-level context merged under the call's own, or null
+     * @param batchSentAt the batch's {@code sentAt}, used when the call has none, or null
+     * @throws NullPointerException if {@code call} or {@code receivedAt} is null
+     */
+    public ParseResult parseCall(JsonNode call, @Nullable CallType type, Instant receivedAt,
+            @Nullable JsonNode batchContext, @Nullable JsonNode batchSentAt) {
+        requireNonNull(call, "call is null");
+        requireNonNull(receivedAt, "receivedAt is null");
+        if (!call.isObject()) {
+            return new ParseResult.Rejected(List.of(new FieldError("$", "must be a JSON object")));
+        }
+        SegmentCalls.Rewritten rewritten = SegmentCalls.rewrite((ObjectNode) call, type);
+        if (rewritten.event() == null) {
+            return new ParseResult.Rejected(rewritten.errors());
+        }
+        ObjectNode event = rewritten.event();
+        if (batchSentAt != null && !batchSentAt.isNull() && isAbsent(event, "sent_at") && isAbsent(event, "sentAt")) {
+            event = event == call ? event.deepCopy() : event;
+            event.set("sentAt", batchSentAt);
+        }
+        return parse(event, receivedAt, batchContext);
+    }
+
+    private static boolean isAbsent(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull();
+    }
+
     /** A present (non-null) value and the path the client spelled it with. */
     private record Field(String path, JsonNode value) {}
 
