@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 public class IngestConfig {
     /**
      * Events accepted but not yet committed, across all requests. When full, ingestion answers 429
-     * with Retry-After instead of growing the heap.
+     * with Retry-After instead of growing the heap. At least 10,000 so that a full batch (2,500) always fits.
      */
-    @Min(1_000)
+    @Min(10_000)
     @Max(10_000_000)
     private int maxQueuedEvents = 200_000;
 

@@ -13,6 +13,7 @@ import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.ingest.health.StorageHealthCheck;
 import dev.invitetrack.ingest.resources.ApiExceptionMapper;
 import dev.invitetrack.ingest.resources.BatchResource;
+import dev.invitetrack.ingest.resources.CallResource;
 import dev.invitetrack.ingest.resources.TrackResource;
 import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
 import dev.invitetrack.ingest.resources.WebApplicationExceptionMapper;
@@ -35,7 +36,10 @@ public final class IngestApi {
         environment.jersey().register(new UnexpectedExceptionMapper());
     }
 
-    /** Registers {@code /v1/track} and {@code /v1/batch}, the group-commit writer and the storage health check. */
+    /**
+     * Registers the write endpoints ({@code /v1/track}, {@code /v1/batch} alias {@code /v1/import}, and
+     * Segment's identify, page, screen, group, alias), the group-commit writer and the storage health check.
+     */
     public static GroupCommitWriter register(Environment environment, IngestConfig config, Storage storage, Clock clock) {
         GroupCommitWriter writer = new GroupCommitWriter(storage.events(), config.getMaxQueuedEvents(),
                 config.getMaxEventsPerCommit(), environment.metrics());
@@ -44,6 +48,7 @@ public final class IngestApi {
         RequestBodies bodies = new RequestBodies();
         environment.jersey().register(new TrackResource(ingest, bodies, clock));
         environment.jersey().register(new BatchResource(ingest, bodies, clock));
+        environment.jersey().register(new CallResource(ingest, bodies, clock));
         environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
         return writer;
     }

@@ -130,8 +130,7 @@ public final class GroupCommitWriter implements Managed {
                 return;
             }
             if (first == STOP) {
-                // Requests that raced the stop flag are still written.
-                drainAfterStop();
+                // The stop lock guarantees nothing was queued behind STOP: everything before it is written.
                 return;
             }
             group.clear();
@@ -152,18 +151,8 @@ public final class GroupCommitWriter implements Managed {
             }
             commit(group, events);
             if (stopSeen) {
-                drainAfterStop();
                 return;
             }
-        }
-    }
-
-    private void drainAfterStop() {
-        List<Pending> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        rest.remove(STOP);
-        for (Pending pending : rest) {
-            commit(List.of(pending), pending.rows().size());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.invitetrack.ingest.core;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.invitetrack.event.CallType;
 import dev.invitetrack.event.Event;
 import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.event.EventParser;
@@ -49,7 +50,12 @@ public final class IngestService {
 
     /** One event: stored and answered, or refused as a whole. */
     public TrackResponse track(String workspaceId, JsonNode body, Instant receivedAt) {
-        ParseResult result = parser.parse(body, receivedAt);
+        return call(workspaceId, CallType.TRACK, body, receivedAt);
+    }
+
+    /** One call of the given kind (track, identify, page, ...): stored and answered, or refused as a whole. */
+    public TrackResponse call(String workspaceId, CallType type, JsonNode body, Instant receivedAt) {
+        ParseResult result = parser.parseCall(body, type, receivedAt, null, null);
         if (result instanceof ParseResult.Rejected rejected) {
             throw new ApiException(400, toApiErrors(null, "", rejected.errors()), Map.of());
         }
@@ -64,7 +70,11 @@ public final class IngestService {
                 warnings);
     }
 
-    /** A batch: its valid events are stored even when others are rejected, which are listed by index. */
+    /**
+     * A batch: its valid events are stored even when others are rejected, which are listed by index. Each
+     * item may be any kind of call ({@code "type"}, default track); the batch's {@code context} and
+     * {@code sentAt} apply to items that lack their own.
+     */
     public BatchResponse batch(String workspaceId, JsonNode body, Instant receivedAt) {
         if (!body.isObject()) {
             throw ApiException.badRequest("$", "must be a JSON object with a \"batch\" array");
@@ -88,6 +98,7 @@ public final class IngestService {
             throw ApiException.badRequest("context", "must be an object");
         }
         JsonNode sharedContext = context == null || context.isNull() ? null : context;
+        JsonNode batchSentAt = body.has("sentAt") ? body.get("sentAt") : body.get("sent_at");
 
         List<StoredEvent> rows = new ArrayList<>(batch.size());
         List<Event> events = new ArrayList<>(batch.size());
@@ -96,7 +107,7 @@ public final class IngestService {
         List<ApiError> errors = new ArrayList<>();
         List<ApiError> warnings = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
-            ParseResult result = parser.parse(batch.get(i), receivedAt, sharedContext);
+            ParseResult result = parser.parseCall(batch.get(i), null, receivedAt, sharedContext, batchSentAt);
             String prefix = "batch[" + i + "]";
             if (result instanceof ParseResult.Rejected r) {
                 rejected.add(new BatchResponse.RejectedEvent(i, toApiErrors(null, "", r.errors())));

@@ -69,7 +69,11 @@ public final class RequestBodies {
             throw ApiException.badRequest("$", "request body is empty: send a JSON object");
         }
         try {
-            return mapper.readTree(bytes);
+            JsonNode node = mapper.readTree(bytes);
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("$", "request body is empty: send a JSON object");
+            }
+            return node;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("$", "malformed JSON" + where(e.getLocation()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {

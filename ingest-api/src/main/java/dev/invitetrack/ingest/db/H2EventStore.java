@@ -11,7 +11,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
@@ -84,18 +87,27 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public boolean[] write(List<StoredEvent> rows) {
+        boolean[] inserted = new boolean[rows.size()];
+        // Repeats inside one call are settled here, not by the database: H2 may reuse the NOT EXISTS result
+        // of an identical preceding statement in the batch and then hit the unique key instead of skipping.
+        List<Integer> candidates = new ArrayList<>(rows.size());
+        Set<List<String>> seen = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (seen.add(List.of(rows.get(i).workspaceId(), rows.get(i).messageId()))) {
+                candidates.add(i);
+            }
+        }
         synchronized (writeLock) {
             try {
                 Connection connection = writerConnection();
-                boolean[] inserted = new boolean[rows.size()];
                 try (PreparedStatement insert = connection.prepareStatement(INSERT_IF_NEW)) {
-                    for (StoredEvent row : rows) {
-                        bind(insert, row);
+                    for (int index : candidates) {
+                        bind(insert, rows.get(index));
                         insert.addBatch();
                     }
                     int[] counts = insert.executeBatch();
-                    for (int i = 0; i < counts.length; i++) {
-                        inserted[i] = counts[i] > 0;
+                    for (int c = 0; c < counts.length; c++) {
+                        inserted[candidates.get(c)] = counts[c] > 0;
                     }
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {

@@ -24,8 +24,9 @@ import java.time.Clock;
 /**
  * {@code POST /v1/batch}: {@code {"batch": [...], "context": {...}}}. 200 when every event was stored;
  * 400 listing the rejected events by index when some were not (the valid ones are stored all the same).
+ * {@code /v1/import} is the same endpoint under the name Segment's Java library posts its batches to.
  */
-@Path("/v1/batch")
+@Path("/v1/{endpoint: batch|import}")
 @RequiresKey(KeyKind.WRITE)
 public final class BatchResource {
     private final IngestService ingest;

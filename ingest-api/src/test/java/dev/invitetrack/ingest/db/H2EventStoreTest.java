@@ -61,6 +61,14 @@ class H2EventStoreTest {
     }
 
     @Test
+    void nonAdjacentRepeatInsideOneWriteCountsOnce() {
+        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-2"), row("acme", "m-1")));
+
+        assertThat(inserted).containsExactly(true, true, false);
+        assertThat(count(storage.jdbi())).isEqualTo(2);
+    }
+
+    @Test
     void sameMessageIdInTwoWorkspacesIsTwoRows() {
         boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("globex", "m-1")));
 

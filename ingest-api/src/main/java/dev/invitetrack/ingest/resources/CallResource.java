@@ -1,0 +1,54 @@
+package dev.invitetrack.ingest.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.invitetrack.event.CallType;
+import dev.invitetrack.event.EventLimits;
+import dev.invitetrack.ingest.api.TrackResponse;
+import dev.invitetrack.ingest.auth.KeyKind;
+import dev.invitetrack.ingest.auth.RequiresKey;
+import dev.invitetrack.ingest.auth.Workspaces;
+import dev.invitetrack.ingest.core.IngestService;
+import dev.invitetrack.ingest.core.RequestBodies;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.InputStream;
+import java.time.Clock;
+
+/**
+ * Segment's other calls, {@code POST /v1/identify|page|screen|group|alias}: stored as generic events named
+ * after their kind, so an app instrumented with a Segment library loses nothing by pointing it here.
+ */
+@Path("/v1/{type: identify|page|screen|group|alias}")
+@RequiresKey(KeyKind.WRITE)
+public final class CallResource {
+    private final IngestService ingest;
+    private final RequestBodies bodies;
+    private final Clock clock;
+
+    public CallResource(IngestService ingest, RequestBodies bodies, Clock clock) {
+        this.ingest = requireNonNull(ingest, "ingest is null");
+        this.bodies = requireNonNull(bodies, "bodies is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public TrackResponse call(@PathParam("type") String type, @Context SecurityContext security,
+            @Context HttpHeaders headers, InputStream body) {
+        var receivedAt = clock.instant();
+        var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
+                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
+                EventLimits.MAX_EVENT_BYTES);
+        // The path template admits only known kinds.
+        return ingest.call(Workspaces.of(security), CallType.fromWire(type).orElseThrow(), json, receivedAt);
+    }
+}
