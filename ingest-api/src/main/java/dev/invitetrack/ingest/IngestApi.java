@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.invitetrack.config.IngestConfig;
 import dev.invitetrack.event.EventParser;
 import dev.invitetrack.ingest.auth.ApiKeyFeature;
+import dev.invitetrack.ingest.auth.BodyKeyAuthenticator;
 import dev.invitetrack.ingest.auth.KeyRing;
 import dev.invitetrack.ingest.core.GroupCommitWriter;
 import dev.invitetrack.ingest.core.IngestService;
@@ -40,15 +41,17 @@ public final class IngestApi {
      * Registers the write endpoints ({@code /v1/track}, {@code /v1/batch} alias {@code /v1/import}, and
      * Segment's identify, page, screen, group, alias), the group-commit writer and the storage health check.
      */
-    public static GroupCommitWriter register(Environment environment, IngestConfig config, Storage storage, Clock clock) {
+    public static GroupCommitWriter register(Environment environment, IngestConfig config, Storage storage, KeyRing keyRing,
+            Clock clock) {
         GroupCommitWriter writer = new GroupCommitWriter(storage.events(), config.getMaxQueuedEvents(),
                 config.getMaxEventsPerCommit(), environment.metrics());
         environment.lifecycle().manage(writer);
         IngestService ingest = new IngestService(new EventParser(), writer, config.getCommitTimeout().toJavaDuration());
         RequestBodies bodies = new RequestBodies();
-        environment.jersey().register(new TrackResource(ingest, bodies, clock));
-        environment.jersey().register(new BatchResource(ingest, bodies, clock));
-        environment.jersey().register(new CallResource(ingest, bodies, clock));
+        BodyKeyAuthenticator auth = new BodyKeyAuthenticator(keyRing);
+        environment.jersey().register(new TrackResource(ingest, bodies, auth, clock));
+        environment.jersey().register(new BatchResource(ingest, bodies, auth, clock));
+        environment.jersey().register(new CallResource(ingest, bodies, auth, clock));
         environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
         return writer;
     }

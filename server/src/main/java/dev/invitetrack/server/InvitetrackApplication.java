@@ -64,7 +64,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
         });
         Clock clock = Clock.systemUTC();
         IngestApi.registerCommon(environment, keyRing);
-        IngestApi.register(environment, configuration.getIngest(), storage, clock);
+        IngestApi.register(environment, configuration.getIngest(), storage, keyRing, clock);
         QueryApi.register(environment, storage, clock);
     }
 }

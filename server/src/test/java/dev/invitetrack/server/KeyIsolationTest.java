@@ -102,4 +102,39 @@ class KeyIsolationTest {
                 .POST(HttpRequest.BodyPublishers.ofString(invite("basic-1", "b@example.com", "2023-01-01T00:00:00Z"))));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
+
+    @Test
+    void aWriteKeyInTheBodyIsAcceptedWhenNoHeaderIsSentAsSegmentLibrariesDo() {
+        String batch = "{\"writeKey\": \"%s\", \"batch\": [" + invite("body-key-1", "k@example.com",
+                "2022-01-01T00:00:00Z") + "]}";
+        ApiClient.Answer ok = api.send(HttpRequest.newBuilder(URI.create(api.uri("/v1/import/")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.formatted("acme-write-key-123"))));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(api.get("/v1/invites/summary?from=2022-01-01&to=2022-01-02", "acme-read-key-456").json()
+                .get("invites_sent").asLong()).isEqualTo(1);
+
+        ApiClient.Answer unknown = api.send(HttpRequest.newBuilder(URI.create(api.uri("/v1/batch")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.formatted("not-a-known-key-1"))));
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.json().get("errors").get(0).get("field").asText()).isEqualTo("writeKey");
+
+        ApiClient.Answer readKey = api.send(HttpRequest.newBuilder(URI.create(api.uri("/v1/batch")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.formatted("acme-read-key-456"))));
+        assertThat(readKey.status()).isEqualTo(403);
+    }
+
+    @Test
+    void segmentsOtherCallsNeedAWriteKeyToo() {
+        String identify = "{\"userId\": \"u1\", \"traits\": {\"plan\": \"pro\"}}";
+        assertThat(api.post("/v1/identify", "demo-read-key", identify).status()).isEqualTo(403);
+        assertThat(api.send(HttpRequest.newBuilder(URI.create(api.uri("/v1/identify")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(identify))).status()).isEqualTo(401);
+        ApiClient.Answer ok = api.post("/v1/identify", "demo-write-key", identify);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().get("event").asText()).isEqualTo("identify");
+    }
 }

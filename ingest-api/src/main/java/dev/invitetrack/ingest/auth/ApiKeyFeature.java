@@ -22,7 +22,8 @@ public final class ApiKeyFeature implements DynamicFeature {
             annotation = resourceInfo.getResourceClass().getAnnotation(RequiresKey.class);
         }
         if (annotation != null) {
-            context.register(new ApiKeyFilter(keyRing, annotation.value()), Priorities.AUTHENTICATION);
+            context.register(new ApiKeyFilter(keyRing, annotation.value(), annotation.keyInBodyAllowed()),
+                    Priorities.AUTHENTICATION);
         }
     }
 }

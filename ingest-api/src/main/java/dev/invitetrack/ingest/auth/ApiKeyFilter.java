@@ -25,18 +25,23 @@ final class ApiKeyFilter implements ContainerRequestFilter {
 
     private final KeyRing keyRing;
     private final KeyKind required;
+    private final boolean keyInBodyAllowed;
 
-    ApiKeyFilter(KeyRing keyRing, KeyKind required) {
+    ApiKeyFilter(KeyRing keyRing, KeyKind required, boolean keyInBodyAllowed) {
         this.keyRing = requireNonNull(keyRing, "keyRing is null");
         this.required = requireNonNull(required, "required is null");
+        this.keyInBodyAllowed = keyInBodyAllowed;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Optional<String> presented = presentedKey(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null && keyInBodyAllowed) {
+            return; // the resource authenticates from the body's writeKey
+        }
+        Optional<String> presented = presentedKey(authorization);
         if (presented.isEmpty()) {
-            abort(request, Response.Status.UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <"
-                    + required.label() + " key>' or HTTP Basic with the key as user name and an empty password");
+            abort(request, Response.Status.UNAUTHORIZED, MISSING_KEY.formatted(required.label()));
             return;
         }
         Optional<WorkspacePrincipal> principal = keyRing.authenticate(presented.get());
@@ -102,6 +107,9 @@ final class ApiKeyFilter implements ContainerRequestFilter {
         }
         return Optional.empty();
     }
+
+    static final String MISSING_KEY = "missing API key: send 'Authorization: Bearer <%s key>' or HTTP Basic with"
+            + " the key as user name and an empty password";
 
     private static void abort(ContainerRequestContext request, Response.Status status, String message) {
         Response.ResponseBuilder response = Response.status(status)

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.ingest.api.BatchResponse;
+import dev.invitetrack.ingest.auth.BodyKeyAuthenticator;
 import dev.invitetrack.ingest.auth.KeyKind;
 import dev.invitetrack.ingest.auth.RequiresKey;
-import dev.invitetrack.ingest.auth.Workspaces;
 import dev.invitetrack.ingest.core.IngestService;
 import dev.invitetrack.ingest.core.RequestBodies;
 import jakarta.ws.rs.Consumes;
@@ -27,15 +27,17 @@ import java.time.Clock;
  * {@code /v1/import} is the same endpoint under the name Segment's Java library posts its batches to.
  */
 @Path("/v1/{endpoint: batch|import}")
-@RequiresKey(KeyKind.WRITE)
+@RequiresKey(value = KeyKind.WRITE, keyInBodyAllowed = true)
 public final class BatchResource {
     private final IngestService ingest;
     private final RequestBodies bodies;
+    private final BodyKeyAuthenticator auth;
     private final Clock clock;
 
-    public BatchResource(IngestService ingest, RequestBodies bodies, Clock clock) {
+    public BatchResource(IngestService ingest, RequestBodies bodies, BodyKeyAuthenticator auth, Clock clock) {
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.bodies = requireNonNull(bodies, "bodies is null");
+        this.auth = requireNonNull(auth, "auth is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -47,7 +49,7 @@ public final class BatchResource {
         var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
                 headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
                 EventLimits.MAX_BATCH_BYTES);
-        BatchResponse response = ingest.batch(Workspaces.of(security), json, receivedAt);
+        BatchResponse response = ingest.batch(auth.workspace(security, json), json, receivedAt);
         return Response.status(response.success() ? Response.Status.OK : Response.Status.BAD_REQUEST)
                 .entity(response)
                 .build();

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.invitetrack.event.CallType;
 import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.ingest.api.TrackResponse;
+import dev.invitetrack.ingest.auth.BodyKeyAuthenticator;
 import dev.invitetrack.ingest.auth.KeyKind;
 import dev.invitetrack.ingest.auth.RequiresKey;
-import dev.invitetrack.ingest.auth.Workspaces;
 import dev.invitetrack.ingest.core.IngestService;
 import dev.invitetrack.ingest.core.RequestBodies;
 import jakarta.ws.rs.Consumes;
@@ -27,15 +27,17 @@ import java.time.Clock;
  * after their kind, so an app instrumented with a Segment library loses nothing by pointing it here.
  */
 @Path("/v1/{type: identify|page|screen|group|alias}")
-@RequiresKey(KeyKind.WRITE)
+@RequiresKey(value = KeyKind.WRITE, keyInBodyAllowed = true)
 public final class CallResource {
     private final IngestService ingest;
     private final RequestBodies bodies;
+    private final BodyKeyAuthenticator auth;
     private final Clock clock;
 
-    public CallResource(IngestService ingest, RequestBodies bodies, Clock clock) {
+    public CallResource(IngestService ingest, RequestBodies bodies, BodyKeyAuthenticator auth, Clock clock) {
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.bodies = requireNonNull(bodies, "bodies is null");
+        this.auth = requireNonNull(auth, "auth is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -49,6 +51,6 @@ public final class CallResource {
                 headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
                 EventLimits.MAX_EVENT_BYTES);
         // The path template admits only known kinds.
-        return ingest.call(Workspaces.of(security), CallType.fromWire(type).orElseThrow(), json, receivedAt);
+        return ingest.call(auth.workspace(security, json), CallType.fromWire(type).orElseThrow(), json, receivedAt);
     }
 }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.ingest.api.TrackResponse;
+import dev.invitetrack.ingest.auth.BodyKeyAuthenticator;
 import dev.invitetrack.ingest.auth.KeyKind;
 import dev.invitetrack.ingest.auth.RequiresKey;
-import dev.invitetrack.ingest.auth.Workspaces;
 import dev.invitetrack.ingest.core.IngestService;
 import dev.invitetrack.ingest.core.RequestBodies;
 import jakarta.ws.rs.Consumes;
@@ -22,15 +22,17 @@ import java.time.Clock;
 
 /** {@code POST /v1/track}: one event, answered after it is durably stored. */
 @Path("/v1/track")
-@RequiresKey(KeyKind.WRITE)
+@RequiresKey(value = KeyKind.WRITE, keyInBodyAllowed = true)
 public final class TrackResource {
     private final IngestService ingest;
     private final RequestBodies bodies;
+    private final BodyKeyAuthenticator auth;
     private final Clock clock;
 
-    public TrackResource(IngestService ingest, RequestBodies bodies, Clock clock) {
+    public TrackResource(IngestService ingest, RequestBodies bodies, BodyKeyAuthenticator auth, Clock clock) {
         this.ingest = requireNonNull(ingest, "ingest is null");
         this.bodies = requireNonNull(bodies, "bodies is null");
+        this.auth = requireNonNull(auth, "auth is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -42,6 +44,6 @@ public final class TrackResource {
         var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
                 headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
                 EventLimits.MAX_EVENT_BYTES);
-        return ingest.track(Workspaces.of(security), json, receivedAt);
+        return ingest.track(auth.workspace(security, json), json, receivedAt);
     }
 }
