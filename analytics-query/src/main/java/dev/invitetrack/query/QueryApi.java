@@ -3,6 +3,7 @@ package dev.invitetrack.query;
 import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.query.core.InviteAnalytics;
 import dev.invitetrack.query.core.QueryParameters;
+import dev.invitetrack.query.db.ClickHouseInviteQueries;
 import dev.invitetrack.query.db.H2InviteQueries;
 import dev.invitetrack.query.db.InviteQueries;
 import dev.invitetrack.query.resources.InvitesResource;
@@ -17,6 +18,7 @@ public final class QueryApi {
     public static InviteQueries queriesFor(Storage storage) {
         return switch (storage.kind()) {
             case H2 -> new H2InviteQueries(storage.jdbi());
+            case CLICKHOUSE -> new ClickHouseInviteQueries(storage.jdbi());
         };
     }
 

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * its own class, and the code that turns them into a running store lives with the stores (ingest-api).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = H2StorageConfig.class)
-@JsonSubTypes({@JsonSubTypes.Type(value = H2StorageConfig.class, name = "h2")})
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = H2StorageConfig.class, name = "h2"),
+    @JsonSubTypes.Type(value = ClickHouseStorageConfig.class, name = "clickhouse")
+})
 public interface StorageConfig {
     /** A short name for logs and health checks, e.g. {@code h2:/var/lib/invitetrack}. */
     String describe();

@@ -53,7 +53,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
             LOG.warn("DEMO KEYS ARE ACTIVE (demo-write-key / demo-read-key): anyone who can reach this port can"
                     + " read and write the demo workspace. Configure your own keys before exposing the server.");
         }
-        Storage storage = Storages.open(configuration.getStorage());
+        Storage storage = Storages.open(configuration.getStorage(), environment.metrics());
         LOG.info("storage: {}", storage.events().describe());
         // Registered first so it stops last: the writer drains into the store before the store closes.
         environment.lifecycle().manage(new Managed() {

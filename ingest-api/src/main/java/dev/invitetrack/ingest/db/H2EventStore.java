@@ -11,10 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
@@ -88,15 +85,9 @@ public final class H2EventStore implements EventStore {
     @Override
     public boolean[] write(List<StoredEvent> rows) {
         boolean[] inserted = new boolean[rows.size()];
-        // Repeats inside one call are settled here, not by the database: H2 may reuse the NOT EXISTS result
-        // of an identical preceding statement in the batch and then hit the unique key instead of skipping.
-        List<Integer> candidates = new ArrayList<>(rows.size());
-        Set<List<String>> seen = new HashSet<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (seen.add(List.of(rows.get(i).workspaceId(), rows.get(i).messageId()))) {
-                candidates.add(i);
-            }
-        }
+        // Repeats inside one call are settled before SQL: H2 may reuse the NOT EXISTS result of an identical
+        // preceding statement in the batch and then hit the unique key instead of skipping.
+        List<Integer> candidates = StoredEvent.firstOccurrences(rows);
         synchronized (writeLock) {
             try {
                 Connection connection = writerConnection();

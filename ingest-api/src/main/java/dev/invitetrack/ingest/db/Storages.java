@@ -1,5 +1,7 @@
 package dev.invitetrack.ingest.db;
 
+import com.codahale.metrics.MetricRegistry;
+import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
 import dev.invitetrack.config.StorageConfig;
 
@@ -7,9 +9,12 @@ import dev.invitetrack.config.StorageConfig;
 public final class Storages {
     private Storages() {}
 
-    public static Storage open(StorageConfig config) {
+    public static Storage open(StorageConfig config, MetricRegistry metrics) {
         if (config instanceof H2StorageConfig h2) {
             return H2EventStore.open(h2);
+        }
+        if (config instanceof ClickHouseStorageConfig clickHouse) {
+            return ClickHouseEventStore.open(clickHouse, metrics);
         }
         throw new IllegalArgumentException("unsupported storage type: " + config.getClass().getSimpleName());
     }

@@ -7,6 +7,10 @@ import dev.invitetrack.event.EventEnvelope;
 import dev.invitetrack.event.InviteAccepted;
 import dev.invitetrack.event.InviteSent;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +39,21 @@ public record StoredEvent(
         requireNonNull(receivedAt, "receivedAt is null");
         requireNonNull(propertiesJson, "propertiesJson is null");
         requireNonNull(contextJson, "contextJson is null");
+    }
+
+    /**
+     * The indexes of the rows whose (workspace, message id) has not appeared earlier in the list: repeats
+     * inside one write are settled before any SQL, the same way on every backend.
+     */
+    public static List<Integer> firstOccurrences(List<StoredEvent> rows) {
+        List<Integer> first = new ArrayList<>(rows.size());
+        Set<List<String>> seen = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (seen.add(List.of(rows.get(i).workspaceId(), rows.get(i).messageId()))) {
+                first.add(i);
+            }
+        }
+        return first;
     }
 
     public static StoredEvent from(String workspaceId, Event event) {

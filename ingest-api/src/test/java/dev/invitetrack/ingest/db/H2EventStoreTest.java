@@ -1,7 +1,6 @@
 package dev.invitetrack.ingest.db;
 
 import static dev.invitetrack.ingest.db.TestRows.T0;
-import static dev.invitetrack.ingest.db.TestRows.count;
 import static dev.invitetrack.ingest.db.TestRows.memoryUrl;
 import static dev.invitetrack.ingest.db.TestRows.poisoned;
 import static dev.invitetrack.ingest.db.TestRows.read;
@@ -15,66 +14,23 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class H2EventStoreTest {
-    private Storage storage;
-
-    @BeforeEach
-    void open() {
-        storage = H2EventStore.open(memoryUrl(), "test");
+class H2EventStoreTest extends EventStoreContract {
+    @Override
+    protected Storage openStorage() {
+        return H2EventStore.open(memoryUrl(), "test");
     }
 
-    @AfterEach
-    void close() {
-        storage.close();
+    @Override
+    protected long count(Storage storage) {
+        return TestRows.count(storage.jdbi());
     }
 
-    @Test
-    void newRowIsReportedNewAndReadable() {
-        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1")));
-
-        assertThat(inserted).containsExactly(true);
-        assertThat(count(storage.jdbi(), "acme", "m-1")).isEqualTo(1);
-    }
-
-    @Test
-    void repeatedMessageIdInLaterWriteIsReportedRepeatAndStoredOnce() {
-        storage.events().write(List.of(row("acme", "m-1")));
-
-        boolean[] again = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-2")));
-
-        assertThat(again).containsExactly(false, true);
-        assertThat(count(storage.jdbi(), "acme", "m-1")).isEqualTo(1);
-        assertThat(count(storage.jdbi())).isEqualTo(2);
-    }
-
-    @Test
-    void repeatInsideOneWriteCountsOnce() {
-        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-1")));
-
-        assertThat(inserted).containsExactly(true, false);
-        assertThat(count(storage.jdbi())).isEqualTo(1);
-    }
-
-    @Test
-    void nonAdjacentRepeatInsideOneWriteCountsOnce() {
-        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-2"), row("acme", "m-1")));
-
-        assertThat(inserted).containsExactly(true, true, false);
-        assertThat(count(storage.jdbi())).isEqualTo(2);
-    }
-
-    @Test
-    void sameMessageIdInTwoWorkspacesIsTwoRows() {
-        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("globex", "m-1")));
-
-        assertThat(inserted).containsExactly(true, true);
-        assertThat(count(storage.jdbi(), "acme", "m-1")).isEqualTo(1);
-        assertThat(count(storage.jdbi(), "globex", "m-1")).isEqualTo(1);
+    @Override
+    protected long count(Storage storage, String workspaceId, String messageId) {
+        return TestRows.count(storage.jdbi(), workspaceId, messageId);
     }
 
     @Test
@@ -124,7 +80,7 @@ class H2EventStoreTest {
         List<Map<String, Object>> history = storage.jdbi().withHandle(h -> h.createQuery(
                 "SELECT version, script FROM schema_history ORDER BY version").mapToMap().list());
         assertThat(history).containsExactly(Map.of("version", 1, "script", "V1__events.sql"));
-        assertThat(count(storage.jdbi())).isEqualTo(1);
+        assertThat(TestRows.count(storage.jdbi())).isEqualTo(1);
         assertThat(storage.events().write(List.of(row("acme", "m-1")))).containsExactly(false);
     }
 
@@ -138,11 +94,11 @@ class H2EventStoreTest {
         }
 
         try (Storage reopened = H2EventStore.open(config)) {
-            assertThat(count(reopened.jdbi())).isEqualTo(2);
+            assertThat(TestRows.count(reopened.jdbi())).isEqualTo(2);
             assertThat(read(reopened.jdbi(), "acme", "m-1")).containsEntry("ts", T0.toEpochMilli());
             assertThat(reopened.events().write(List.of(row("acme", "m-1"), row("acme", "m-3"))))
                     .containsExactly(false, true);
-            assertThat(count(reopened.jdbi())).isEqualTo(3);
+            assertThat(TestRows.count(reopened.jdbi())).isEqualTo(3);
         }
     }
 
@@ -154,10 +110,10 @@ class H2EventStoreTest {
                 .isInstanceOf(StorageException.class)
                 .hasMessageStartingWith("H2 write failed");
 
-        assertThat(count(storage.jdbi())).isZero();
+        assertThat(TestRows.count(storage.jdbi())).isZero();
         assertThat(storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-2"))))
                 .containsExactly(true, true);
-        assertThat(count(storage.jdbi())).isEqualTo(2);
+        assertThat(TestRows.count(storage.jdbi())).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,100 @@
+package dev.invitetrack.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+
+/**
+ * ClickHouse over its HTTP interface: a server of the user's (self-hosted, a cluster node, ClickHouse
+ * Cloud) or the local one of {@code scripts/clickhouse-local.sh}. The database is created if missing.
+ */
+public class ClickHouseStorageConfig implements StorageConfig {
+    @NotEmpty
+    @Pattern(regexp = "https?://.+", message = "must be an http:// or https:// URL of ClickHouse's HTTP interface")
+    private String url = "http://127.0.0.1:8123";
+
+    @NotEmpty
+    private String user = "default";
+
+    @NotNull
+    private String password = "";
+
+    @NotEmpty
+    @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]{0,63}", message = "must be a plain identifier (letters, digits, _)")
+    private String database = "invitetrack";
+
+    @Min(1)
+    @Max(64)
+    private int maxConnections = 16;
+
+    public ClickHouseStorageConfig() {}
+
+    public ClickHouseStorageConfig(String url, String user, String password, String database) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.database = database;
+    }
+
+    @JsonProperty
+    public String getUrl() {
+        return url;
+    }
+
+    @JsonProperty
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    @JsonProperty
+    public String getUser() {
+        return user;
+    }
+
+    @JsonProperty
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    @JsonProperty
+    public String getPassword() {
+        return password;
+    }
+
+    @JsonProperty
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    @JsonProperty
+    public String getDatabase() {
+        return database;
+    }
+
+    @JsonProperty
+    public void setDatabase(String database) {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    @JsonProperty
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public String describe() {
+        // Never the password; the URL without any user info it might carry.
+        URI uri = URI.create(url);
+        return "clickhouse:" + uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + "/" + database;
+    }
+}

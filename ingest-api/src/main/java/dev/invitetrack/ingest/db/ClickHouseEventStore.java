@@ -1,0 +1,258 @@
+package dev.invitetrack.ingest.db;
+
+import static java.util.Objects.requireNonNull;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import dev.invitetrack.config.ClickHouseStorageConfig;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.util.Duration;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Events in ClickHouse over its HTTP interface (clickhouse-jdbc). ClickHouse has no unique keys, so
+ * exactly-once is kept in three layers: repeats inside one write are dropped before SQL; ids already
+ * stored are looked up in {@code message_ids} (sorted by workspace and id) and skipped; and an insert
+ * that reaches ClickHouse twice (a retry after a lost answer) produces identical rows, which the
+ * ReplacingMergeTree collapses and every query reads with FINAL, so they never count twice even before a
+ * merge. Writes are made by one thread (the group-commit writer), a few large INSERTs per commit.
+ */
+public final class ClickHouseEventStore implements EventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
+
+    /** Ids per look-up query; keeps the statement small whatever the commit size. */
+    static final int LOOKUP_CHUNK = 1_000;
+
+    private static final String INSERT_EVENTS = """
+            INSERT INTO events (workspace_id, event_name, ts, message_id, user_id, anonymous_id, received_at,
+                                sent_at, invitee_email, invitee_role, inviter_user_id, properties, context)
+            SETTINGS insert_deduplication_token = '%s'
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """;
+
+    private static final String INSERT_IDS = """
+            INSERT INTO message_ids (workspace_id, message_id, ts)
+            SETTINGS insert_deduplication_token = '%s'
+            VALUES (?, ?, ?)
+            """;
+
+    private final ManagedDataSource dataSource;
+    private final String description;
+    private final Object writeLock = new Object();
+
+    private ClickHouseEventStore(ManagedDataSource dataSource, String description) {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.description = requireNonNull(description, "description is null");
+    }
+
+    /** Connects, creates the database if missing and migrates its schema. */
+    public static Storage open(ClickHouseStorageConfig config, MetricRegistry metrics) {
+        String base = "jdbc:clickhouse:" + config.getUrl().replaceAll("/+$", "");
+        createDatabase(base, config);
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("com.clickhouse.jdbc.ClickHouseDriver");
+        factory.setUrl(base + "/" + config.getDatabase());
+        factory.setUser(config.getUser());
+        factory.setPassword(config.getPassword());
+        factory.setMaxSize(config.getMaxConnections());
+        factory.setMinSize(1);
+        factory.setInitialSize(1);
+        factory.setValidationQuery("SELECT 1");
+        factory.setCheckConnectionOnBorrow(false);
+        factory.setCheckConnectionWhileIdle(true);
+        factory.setMaxWaitForConnection(Duration.seconds(10));
+        factory.setAutoCommitByDefault(true);
+        ManagedDataSource dataSource = factory.build(metrics, "clickhouse");
+        ClickHouseEventStore store = new ClickHouseEventStore(dataSource, config.describe());
+        try {
+            store.migrate();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return new Storage(StorageKind.CLICKHOUSE, store, Jdbi.create(dataSource));
+    }
+
+    private static void createDatabase(String base, ClickHouseStorageConfig config) {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.getUser());
+        properties.setProperty("password", config.getPassword());
+        try (Connection connection = new com.clickhouse.jdbc.Driver().connect(base, properties);
+                Statement statement = connection.createStatement()) {
+            // The name is validated by the configuration as a plain identifier.
+            statement.execute("CREATE DATABASE IF NOT EXISTS `" + config.getDatabase() + "`");
+        } catch (SQLException e) {
+            throw new StorageException("cannot reach ClickHouse at " + config.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void migrate() {
+        try (Connection connection = dataSource.getConnection()) {
+            new ClickHouseSchemaMigrator(connection).migrate();
+        } catch (SQLException e) {
+            throw new StorageException("cannot migrate the ClickHouse schema: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean[] write(List<StoredEvent> rows) {
+        boolean[] inserted = new boolean[rows.size()];
+        List<Integer> candidates = StoredEvent.firstOccurrences(rows);
+        synchronized (writeLock) {
+            try (Connection connection = dataSource.getConnection()) {
+                Set<List<String>> stored = storedIds(connection, rows, candidates);
+                List<Integer> fresh = new ArrayList<>(candidates.size());
+                for (int index : candidates) {
+                    StoredEvent row = rows.get(index);
+                    if (!stored.contains(List.of(row.workspaceId(), row.messageId()))) {
+                        fresh.add(index);
+                    }
+                }
+                if (!fresh.isEmpty()) {
+                    String token = deduplicationToken(rows, fresh);
+                    // Events first: if the id insert then fails, a retry finds the ids missing and writes the
+                    // events again, identical, and FINAL collapses them; the other order could lose events.
+                    insertEvents(connection, rows, fresh, token);
+                    insertIds(connection, rows, fresh, token);
+                }
+                for (int index : fresh) {
+                    inserted[index] = true;
+                }
+                return inserted;
+            } catch (SQLException e) {
+                throw new StorageException("ClickHouse write failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Set<List<String>> storedIds(Connection connection, List<StoredEvent> rows, List<Integer> candidates)
+            throws SQLException {
+        Map<String, List<String>> idsByWorkspace = new LinkedHashMap<>();
+        for (int index : candidates) {
+            StoredEvent row = rows.get(index);
+            idsByWorkspace.computeIfAbsent(row.workspaceId(), w -> new ArrayList<>()).add(row.messageId());
+        }
+        Set<List<String>> stored = new HashSet<>();
+        for (Map.Entry<String, List<String>> entry : idsByWorkspace.entrySet()) {
+            List<String> ids = entry.getValue();
+            for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
+                // Only the number of placeholders depends on the input; every value is a bound parameter.
+                String sql = "SELECT message_id FROM message_ids WHERE workspace_id = ? AND message_id IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+                try (PreparedStatement select = connection.prepareStatement(sql)) {
+                    select.setString(1, entry.getKey());
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 2, chunk.get(i));
+                    }
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            stored.add(List.of(entry.getKey(), rs.getString(1)));
+                        }
+                    }
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static void insertEvents(Connection connection, List<StoredEvent> rows, List<Integer> fresh, String token)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENTS.formatted(token))) {
+            for (int index : fresh) {
+                StoredEvent row = rows.get(index);
+                insert.setString(1, row.workspaceId());
+                insert.setString(2, row.eventName());
+                insert.setObject(3, row.timestamp());
+                insert.setString(4, row.messageId());
+                insert.setString(5, orEmpty(row.userId()));
+                insert.setString(6, orEmpty(row.anonymousId()));
+                insert.setObject(7, row.receivedAt());
+                if (row.sentAt() == null) {
+                    insert.setNull(8, Types.TIMESTAMP);
+                } else {
+                    insert.setObject(8, row.sentAt());
+                }
+                insert.setString(9, orEmpty(row.inviteeEmail()));
+                insert.setString(10, orEmpty(row.inviteeRole()));
+                insert.setString(11, orEmpty(row.inviterUserId()));
+                insert.setString(12, row.propertiesJson());
+                insert.setString(13, row.contextJson());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void insertIds(Connection connection, List<StoredEvent> rows, List<Integer> fresh, String token)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_IDS.formatted(token))) {
+            for (int index : fresh) {
+                StoredEvent row = rows.get(index);
+                insert.setString(1, row.workspaceId());
+                insert.setString(2, row.messageId());
+                insert.setObject(3, row.timestamp());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The same rows always give the same token, so ClickHouse drops a block it has already stored. */
+    private static String deduplicationToken(List<StoredEvent> rows, List<Integer> fresh) {
+        Hasher hasher = Hashing.sha256().newHasher();
+        for (int index : fresh) {
+            hasher.putString(rows.get(index).workspaceId(), StandardCharsets.UTF_8).putByte((byte) 0);
+            hasher.putString(rows.get(index).messageId(), StandardCharsets.UTF_8).putByte((byte) 0);
+        }
+        return hasher.hash().toString(); // hex digits only: safe inside the SETTINGS clause
+    }
+
+    private static String orEmpty(@Nullable String value) {
+        return value == null ? "" : value;
+    }
+
+    @Override
+    public void ping() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new StorageException("ClickHouse is not answering: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        try {
+            dataSource.stop();
+        } catch (Exception e) {
+            LOG.warn("closing the ClickHouse pool failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.invitetrack.ingest.db;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the versioned scripts under {@code db/clickhouse/} the database has not seen yet and records each
+ * in {@code schema_history}. Every statement is idempotent ({@code IF NOT EXISTS}), so two nodes starting at
+ * once, or a start interrupted halfway, end in the same schema.
+ */
+final class ClickHouseSchemaMigrator {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSchemaMigrator.class);
+
+    /** Append only: a released script is never edited, a change is a new version. */
+    static final List<String> SCRIPTS = List.of("V1__events.sql");
+
+    private final Connection connection;
+
+    ClickHouseSchemaMigrator(Connection connection) {
+        this.connection = requireNonNull(connection, "connection is null");
+    }
+
+    void migrate() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("""
+                    CREATE TABLE IF NOT EXISTS schema_history (
+                        version    UInt32,
+                        script     String,
+                        applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+                    ) ENGINE = MergeTree ORDER BY version
+                    """);
+        }
+        int current = currentVersion();
+        for (int i = current; i < SCRIPTS.size(); i++) {
+            String script = SCRIPTS.get(i);
+            LOG.info("applying ClickHouse schema version {} ({})", i + 1, script);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements(script)) {
+                    statement.execute(sql);
+                }
+            }
+            try (PreparedStatement record = connection.prepareStatement(
+                    "INSERT INTO schema_history (version, script) VALUES (?, ?)")) {
+                record.setInt(1, i + 1);
+                record.setString(2, script);
+                record.executeUpdate();
+            }
+        }
+    }
+
+    int currentVersion() throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT max(version) FROM schema_history")) {
+            int version = rs.next() ? rs.getInt(1) : 0;
+            if (version > SCRIPTS.size()) {
+                throw new SQLException("the database has schema version " + version
+                        + " but this build knows only up to " + SCRIPTS.size() + ": run a newer invitetrack");
+            }
+            return version;
+        }
+    }
+
+    /** The statements of one of our own scripts: comment lines dropped, split at semicolons ending a line. */
+    static List<String> statements(String script) {
+        String text;
+        try (InputStream in = ClickHouseSchemaMigrator.class.getResourceAsStream("/db/clickhouse/" + script)) {
+            requireNonNull(in, "missing migration script " + script);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder current = new StringBuilder();
+        List<String> statements = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.strip().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.strip().endsWith(";")) {
+                String sql = current.toString().strip();
+                statements.add(sql.substring(0, sql.length() - 1));
+                current.setLength(0);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            statements.add(current.toString().strip());
+        }
+        return statements;
+    }
+}

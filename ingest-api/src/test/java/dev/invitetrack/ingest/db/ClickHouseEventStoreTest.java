@@ -1,0 +1,104 @@
+package dev.invitetrack.ingest.db;
+
+import static dev.invitetrack.ingest.db.TestRows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.invitetrack.config.ClickHouseStorageConfig;
+import dev.invitetrack.ingest.testing.ClickHouseForTests;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The storage contract against a real ClickHouse, plus what only ClickHouse needs proving. */
+class ClickHouseEventStoreTest extends EventStoreContract {
+    private ClickHouseStorageConfig config;
+
+    @Override
+    protected Storage openStorage() {
+        config = ClickHouseForTests.freshDatabase();
+        return ClickHouseEventStore.open(config, new MetricRegistry());
+    }
+
+    @Override
+    protected long count(Storage storage) {
+        return storage.jdbi().withHandle(h -> h.createQuery("SELECT count() FROM events FINAL")
+                .mapTo(Long.class).one());
+    }
+
+    @Override
+    protected long count(Storage storage, String workspaceId, String messageId) {
+        return storage.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT count() FROM events FINAL WHERE workspace_id = :w AND message_id = :m")
+                .bind("w", workspaceId)
+                .bind("m", messageId)
+                .mapTo(Long.class)
+                .one());
+    }
+
+    @Test
+    void duplicatesAcrossSeparateInsertsCountOnceImmediatelyWithoutWaitingForMerges() {
+        // Ten separate inserts, each its own part: no merge has run when we count.
+        for (int i = 0; i < 10; i++) {
+            storage.events().write(List.of(row("acme", "dup-" + (i % 3)), row("acme", "uniq-" + i)));
+        }
+        long parts = storage.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'events' AND active")
+                .mapTo(Long.class).one());
+        assertThat(parts).as("separate parts, not yet merged").isGreaterThan(1);
+        assertThat(count(storage)).isEqualTo(13);
+        assertThat(count(storage, "acme", "dup-0")).isEqualTo(1);
+    }
+
+    @Test
+    void anInsertThatReachesClickHouseTwiceStillCountsOnce() {
+        // A write whose answer was lost, replayed by a node that skipped the id look-up: identical rows, in a
+        // separate part, collapse under FINAL.
+        storage.events().write(List.of(row("acme", "replayed")));
+        storage.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO events (workspace_id, event_name, ts, message_id, user_id, anonymous_id, received_at,
+                                    sent_at, invitee_email, invitee_role, inviter_user_id, properties, context)
+                SELECT workspace_id, event_name, ts, message_id, user_id, anonymous_id, received_at,
+                       sent_at, invitee_email, invitee_role, inviter_user_id, properties, context
+                  FROM events WHERE message_id = 'replayed'
+                """));
+        long raw = storage.jdbi().withHandle(h -> h.createQuery("SELECT count() FROM events")
+                .mapTo(Long.class).one());
+        assertThat(raw).as("two physical rows").isEqualTo(2);
+        assertThat(count(storage)).isEqualTo(1);
+    }
+
+    @Test
+    void reopeningTheDatabaseKeepsRowsAndTheOnceKey() {
+        storage.events().write(List.of(row("acme", "kept")));
+        storage.close();
+        storage = ClickHouseEventStore.open(config, new MetricRegistry());
+
+        assertThat(count(storage)).isEqualTo(1);
+        assertThat(storage.events().write(List.of(row("acme", "kept")))).containsExactly(false);
+    }
+
+    @Test
+    void columnsRoundTripWithAbsentStringsStoredEmpty() {
+        Instant ts = Instant.parse("2024-05-01T10:00:00.123Z");
+        storage.events().write(List.of(new StoredEvent("acme", "m-full", "invite_sent", "inviter-1", null, ts,
+                ts.plusSeconds(2), ts.plusSeconds(1), "bob@example.com", null, null, "{\"plan\":\"pro\"}", "{}")));
+        Map<String, Object> stored = storage.jdbi().withHandle(h -> h.createQuery("""
+                SELECT toUnixTimestamp64Milli(ts) AS ts, toUnixTimestamp64Milli(assumeNotNull(sent_at)) AS sent_at,
+                       anonymous_id, invitee_email, invitee_role, properties
+                  FROM events FINAL""").mapToMap().one());
+        assertThat(((Number) stored.get("ts")).longValue()).isEqualTo(ts.toEpochMilli());
+        assertThat(((Number) stored.get("sent_at")).longValue()).isEqualTo(ts.plusSeconds(1).toEpochMilli());
+        assertThat(stored).containsEntry("anonymous_id", "").containsEntry("invitee_email", "bob@example.com")
+                .containsEntry("invitee_role", "").containsEntry("properties", "{\"plan\":\"pro\"}");
+    }
+
+    @Test
+    void theSchemaIsVersioned() {
+        storage.events().migrate();
+        Integer version = storage.jdbi().withHandle(h -> h.createQuery("SELECT max(version) FROM schema_history")
+                .mapTo(Integer.class).one());
+        assertThat(version).isEqualTo(1);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.invitetrack.ingest.db;
+
+import static dev.invitetrack.ingest.db.TestRows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The storage contract, written once: every backend stores each (workspace, message id) once and says
+ * which rows were new. A backend's test extends this and says how to open a fresh store and count rows.
+ */
+public abstract class EventStoreContract {
+    protected Storage storage;
+
+    /** A new, empty, migrated store. */
+    protected abstract Storage openStorage();
+
+    /** Rows stored, each stored event counted once as every aggregate counts it. */
+    protected abstract long count(Storage storage);
+
+    protected abstract long count(Storage storage, String workspaceId, String messageId);
+
+    @BeforeEach
+    void open() {
+        storage = openStorage();
+    }
+
+    @AfterEach
+    void close() {
+        storage.close();
+    }
+
+    @Test
+    void newRowIsReportedNewAndReadable() {
+        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1")));
+
+        assertThat(inserted).containsExactly(true);
+        assertThat(count(storage, "acme", "m-1")).isEqualTo(1);
+    }
+
+    @Test
+    void repeatedMessageIdInLaterWriteIsReportedRepeatAndStoredOnce() {
+        storage.events().write(List.of(row("acme", "m-1")));
+
+        boolean[] again = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-2")));
+
+        assertThat(again).containsExactly(false, true);
+        assertThat(count(storage, "acme", "m-1")).isEqualTo(1);
+        assertThat(count(storage)).isEqualTo(2);
+    }
+
+    @Test
+    void repeatInsideOneWriteCountsOnce() {
+        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-1")));
+
+        assertThat(inserted).containsExactly(true, false);
+        assertThat(count(storage)).isEqualTo(1);
+    }
+
+    @Test
+    void nonAdjacentRepeatInsideOneWriteCountsOnce() {
+        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("acme", "m-2"), row("acme", "m-1")));
+
+        assertThat(inserted).containsExactly(true, true, false);
+        assertThat(count(storage)).isEqualTo(2);
+    }
+
+    @Test
+    void sameMessageIdInTwoWorkspacesIsTwoRows() {
+        boolean[] inserted = storage.events().write(List.of(row("acme", "m-1"), row("globex", "m-1")));
+
+        assertThat(inserted).containsExactly(true, true);
+        assertThat(count(storage, "acme", "m-1")).isEqualTo(1);
+        assertThat(count(storage, "globex", "m-1")).isEqualTo(1);
+    }
+
+    @Test
+    void migratingAgainKeepsRowsAndTheOnceKey() {
+        storage.events().write(List.of(row("acme", "m-1")));
+
+        storage.events().migrate();
+        storage.events().migrate();
+
+        assertThat(count(storage)).isEqualTo(1);
+        assertThat(storage.events().write(List.of(row("acme", "m-1")))).containsExactly(false);
+    }
+
+    @Test
+    void aBatchOfThousandsWithScatteredRepeatsStoresEachIdOnce() {
+        List<StoredEvent> first = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            first.add(row("acme", "bulk-" + i));
+        }
+        storage.events().write(first);
+        List<StoredEvent> second = new java.util.ArrayList<>();
+        for (int i = 2_500; i < 5_500; i++) {
+            second.add(row("acme", "bulk-" + i));
+        }
+        boolean[] inserted = storage.events().write(second);
+
+        long fresh = 0;
+        for (boolean b : inserted) {
+            fresh += b ? 1 : 0;
+        }
+        assertThat(fresh).isEqualTo(2_500);
+        assertThat(count(storage)).isEqualTo(5_500);
+    }
+}

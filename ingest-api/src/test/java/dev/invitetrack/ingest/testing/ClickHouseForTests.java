@@ -1,0 +1,121 @@
+package dev.invitetrack.ingest.testing;
+
+import dev.invitetrack.config.ClickHouseStorageConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real ClickHouse for tests. With {@code CLICKHOUSE_URL} set (and optionally {@code CLICKHOUSE_USER},
+ * {@code CLICKHOUSE_PASSWORD}) the tests use that server; otherwise the first call starts a local
+ * ClickHouse 26.7 with {@code scripts/clickhouse-local.sh} (installing it on first use) on a free port, for
+ * the rest of this JVM. Every caller gets a database of its own. When ClickHouse cannot be had, the test
+ * fails with a message saying what to install; it is never skipped.
+ */
+public final class ClickHouseForTests {
+    private static String url;
+    private static Path dataDirectory;
+
+    private ClickHouseForTests() {}
+
+    /** A configuration pointing at a new, empty database. */
+    public static ClickHouseStorageConfig freshDatabase() {
+        String database = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return new ClickHouseStorageConfig(url(), env("CLICKHOUSE_USER", "default"),
+                env("CLICKHOUSE_PASSWORD", ""), database);
+    }
+
+    public static synchronized String url() {
+        if (url != null) {
+            return url;
+        }
+        String external = System.getenv("CLICKHOUSE_URL");
+        if (external != null && !external.isBlank()) {
+            url = external.trim();
+            return url;
+        }
+        url = startLocal();
+        return url;
+    }
+
+    private static String startLocal() {
+        Path script = repositoryRoot().resolve("scripts/clickhouse-local.sh");
+        int port = freePort();
+        try {
+            dataDirectory = Files.createTempDirectory("invitetrack-clickhouse-").resolve("data");
+            Path log = dataDirectory.resolveSibling("start.log");
+            Process start = new ProcessBuilder("bash", script.toString(), "start", "--port", String.valueOf(port),
+                    "--data", dataDirectory.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            if (!start.waitFor(10, TimeUnit.MINUTES) || start.exitValue() != 0) {
+                start.destroyForcibly();
+                throw new IllegalStateException("could not start a local ClickHouse with " + script
+                        + " (it needs npm and gcc from Debian's packages, and the npm registry); or set"
+                        + " CLICKHOUSE_URL to a running ClickHouse 24+. Its output:\n"
+                        + Files.readString(log, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopLocal(script), "stop-clickhouse"));
+        return "http://127.0.0.1:" + port;
+    }
+
+    private static void stopLocal(Path script) {
+        try {
+            Process stop = new ProcessBuilder("bash", script.toString(), "stop", "--data", dataDirectory.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            stop.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("could not stop the test ClickHouse: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The checkout's root: the nearest folder upwards holding scripts/clickhouse-local.sh. */
+    public static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("scripts/clickhouse-local.sh"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("scripts/clickhouse-local.sh not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+
+    /** True when the tests talk to a ClickHouse this JVM started (as opposed to CLICKHOUSE_URL's). */
+    public static boolean isLocal() {
+        return System.getenv("CLICKHOUSE_URL") == null || System.getenv("CLICKHOUSE_URL").isBlank();
+    }
+
+    static String describe() {
+        return url == null ? "not started" : url.toLowerCase(Locale.ROOT);
+    }
+}
