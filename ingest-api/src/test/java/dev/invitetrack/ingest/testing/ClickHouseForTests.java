@@ -78,10 +78,19 @@ public final class ClickHouseForTests {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             stop.waitFor(30, TimeUnit.SECONDS);
+            deleteRecursively(dataDirectory.getParent());
         } catch (IOException e) {
             System.err.println("could not stop the test ClickHouse: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
