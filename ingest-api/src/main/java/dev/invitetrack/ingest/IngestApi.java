@@ -44,7 +44,7 @@ public final class IngestApi {
     public static GroupCommitWriter register(Environment environment, IngestConfig config, Storage storage, KeyRing keyRing,
             Clock clock) {
         GroupCommitWriter writer = new GroupCommitWriter(storage.events(), config.getMaxQueuedEvents(),
-                config.getMaxEventsPerCommit(), environment.metrics());
+                config.getMaxEventsPerCommit(), config.getMinCommitInterval().toJavaDuration(), environment.metrics());
         environment.lifecycle().manage(writer);
         IngestService ingest = new IngestService(new EventParser(), writer, config.getCommitTimeout().toJavaDuration());
         RequestBodies bodies = new RequestBodies();

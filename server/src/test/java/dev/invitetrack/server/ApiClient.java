@@ -44,9 +44,20 @@ final class ApiClient {
     }
 
     Answer send(HttpRequest.Builder request) {
+        HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // After refusing a request without reading its body, the server closes the connection; the
+                // client may already have picked that pooled connection for this request, which then never
+                // reached the server. Sending it once more on a new connection is what any client does.
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            }
             return new Answer(response.statusCode(), response.body(), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

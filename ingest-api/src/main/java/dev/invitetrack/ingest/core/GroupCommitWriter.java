@@ -41,6 +41,8 @@ public final class GroupCommitWriter implements Managed {
     private final Histogram commitSize;
     // Submitters share the read side; stop takes the write side so no request is queued behind STOP.
     private final ReadWriteLock stopping = new ReentrantReadWriteLock();
+    private final long minCommitIntervalNanos;
+    private long lastCommitStart = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile boolean running;
     private Thread thread;
 
@@ -49,6 +51,15 @@ public final class GroupCommitWriter implements Managed {
     private static final Pending STOP = new Pending(List.of(), new CompletableFuture<>());
 
     public GroupCommitWriter(EventStore store, int maxQueuedEvents, int maxEventsPerCommit, MetricRegistry metrics) {
+        this(store, maxQueuedEvents, maxEventsPerCommit, java.time.Duration.ZERO, metrics);
+    }
+
+    /**
+     * @param minCommitInterval the least time between the starts of two commits; under load the writer
+     *     waits out the rest of it, gathering requests, before committing (see {@code IngestConfig})
+     */
+    public GroupCommitWriter(EventStore store, int maxQueuedEvents, int maxEventsPerCommit,
+            java.time.Duration minCommitInterval, MetricRegistry metrics) {
         this.store = requireNonNull(store, "store is null");
         if (maxQueuedEvents < 1 || maxEventsPerCommit < 1) {
             throw new IllegalArgumentException("queue and commit sizes must be positive");
@@ -56,6 +67,7 @@ public final class GroupCommitWriter implements Managed {
         this.maxQueuedEvents = maxQueuedEvents;
         this.maxEventsPerCommit = maxEventsPerCommit;
         this.capacity = new Semaphore(maxQueuedEvents);
+        this.minCommitIntervalNanos = minCommitInterval.toNanos();
         this.commitTimer = metrics.timer(MetricRegistry.name(GroupCommitWriter.class, "commits"));
         this.commitSize = metrics.histogram(MetricRegistry.name(GroupCommitWriter.class, "events-per-commit"));
         metrics.gauge(MetricRegistry.name(GroupCommitWriter.class, "queued-events"), () -> this::queuedEvents);
@@ -133,6 +145,15 @@ public final class GroupCommitWriter implements Managed {
                 // The stop lock guarantees nothing was queued behind STOP: everything before it is written.
                 return;
             }
+            long wait = lastCommitStart + minCommitIntervalNanos - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            lastCommitStart = System.nanoTime();
             group.clear();
             group.add(first);
             int events = first.rows().size();

@@ -50,12 +50,6 @@ public final class ClickHouseEventStore implements EventStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
-    private static final String INSERT_IDS = """
-            INSERT INTO message_ids (workspace_id, message_id, ts)
-            SETTINGS insert_deduplication_token = '%s'
-            VALUES (?, ?, ?)
-            """;
-
     private final ManagedDataSource dataSource;
     private final String description;
     private final Object writeLock = new Object();
@@ -130,11 +124,10 @@ public final class ClickHouseEventStore implements EventStore {
                     }
                 }
                 if (!fresh.isEmpty()) {
-                    String token = deduplicationToken(rows, fresh);
-                    // Events first: if the id insert then fails, a retry finds the ids missing and writes the
-                    // events again, identical, and FINAL collapses them; the other order could lose events.
-                    insertEvents(connection, rows, fresh, token);
-                    insertIds(connection, rows, fresh, token);
+                    // One INSERT; message_ids follows through its materialized view. Should that part fail after
+                    // the events were written, a retry finds the ids missing and writes the events again,
+                    // identical, and FINAL collapses them: nothing is lost and nothing counts twice.
+                    insertEvents(connection, rows, fresh, deduplicationToken(rows, fresh));
                 }
                 for (int index : fresh) {
                     inserted[index] = true;
@@ -199,20 +192,6 @@ public final class ClickHouseEventStore implements EventStore {
                 insert.setString(11, orEmpty(row.inviterUserId()));
                 insert.setString(12, row.propertiesJson());
                 insert.setString(13, row.contextJson());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
-    private static void insertIds(Connection connection, List<StoredEvent> rows, List<Integer> fresh, String token)
-            throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_IDS.formatted(token))) {
-            for (int index : fresh) {
-                StoredEvent row = rows.get(index);
-                insert.setString(1, row.workspaceId());
-                insert.setString(2, row.messageId());
-                insert.setObject(3, row.timestamp());
                 insert.addBatch();
             }
             insert.executeBatch();

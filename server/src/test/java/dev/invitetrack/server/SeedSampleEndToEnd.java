@@ -7,33 +7,39 @@ import dev.invitetrack.config.InvitetrackConfiguration;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
 /** The seed's "Try Out!" sample, verbatim, through the real server: stored once, counted once. */
-class SeedSampleEndToEndTest {
-    @TempDir
-    static Path data;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SeedSampleEndToEnd {
+    /** The backend this run is on; each backend has its own subclass. */
+    abstract TestServers.Backend backend();
 
-    static DropwizardTestSupport<InvitetrackConfiguration> server;
-    static ApiClient api;
-    static String seed;
+    Path data;
+
+    DropwizardTestSupport<InvitetrackConfiguration> server;
+    ApiClient api;
+    String seed;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServers.withData(data);
+    void start() throws Exception {
+        data = Files.createTempDirectory("invitetrack-e2e-");
+        server = TestServers.on(backend(), data);
         server.before();
         api = TestServers.client(server);
         seed = readResource("/seed-try-out.json");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() throws IOException {
         server.after();
+        TestServers.delete(data);
     }
 
     @Test
@@ -62,7 +68,7 @@ class SeedSampleEndToEndTest {
         assertThat(users.get("users").get(0).get("user_id").asText()).isEqualTo("766b3aef-5904-46fe-af05-a293fee8h345");
     }
 
-    private static long developers() {
+    private long developers() {
         ApiClient.Answer byRole = api.get("/v1/invites/by-role?from=2020-11-01&to=2020-12-01", "demo-read-key");
         assertThat(byRole.status()).as(byRole.body()).isEqualTo(200);
         for (JsonNode row : byRole.json().get("roles")) {
@@ -74,7 +80,7 @@ class SeedSampleEndToEndTest {
     }
 
     static String readResource(String name) throws IOException {
-        try (var in = Objects.requireNonNull(SeedSampleEndToEndTest.class.getResourceAsStream(name), name)) {
+        try (var in = Objects.requireNonNull(SeedSampleEndToEnd.class.getResourceAsStream(name), name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.invitetrack.config.InvitetrackConfiguration;
 import io.dropwizard.testing.DropwizardTestSupport;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,30 +19,35 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
 /** Many writers at once, through both endpoints, with retries: every event counted exactly once. */
-class ConcurrentIngestTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ConcurrentIngest {
+    /** The backend this run is on; each backend has its own subclass. */
+    abstract TestServers.Backend backend();
+
     static final int THREADS = 16;
     static final int EVENTS_PER_THREAD = 500;
     static final int BATCH_SIZE = 50;
 
-    @TempDir
-    static Path data;
+    Path data;
 
-    static DropwizardTestSupport<InvitetrackConfiguration> server;
-    static ApiClient api;
+    DropwizardTestSupport<InvitetrackConfiguration> server;
+    ApiClient api;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServers.withData(data);
+    void start() throws Exception {
+        data = Files.createTempDirectory("invitetrack-e2e-");
+        server = TestServers.on(backend(), data);
         server.before();
         api = TestServers.client(server);
     }
 
     @AfterAll
-    static void stop() {
+    void stop() throws IOException {
         server.after();
+        TestServers.delete(data);
     }
 
     @Test
@@ -70,7 +77,7 @@ class ConcurrentIngestTest {
         assertThat(summary.get("unique_invitees").asLong()).isEqualTo(8_000);
     }
 
-    private static int trackAll(int thread) {
+    private int trackAll(int thread) {
         int ok = 0;
         for (int i = 0; i < EVENTS_PER_THREAD; i++) {
             String event = event(thread, i).toString();
@@ -84,7 +91,7 @@ class ConcurrentIngestTest {
         return ok;
     }
 
-    private static int batchAll(int thread) {
+    private int batchAll(int thread) {
         int ok = 0;
         for (int start = 0; start < EVENTS_PER_THREAD; start += BATCH_SIZE) {
             ObjectNode body = ApiClient.JSON.createObjectNode();
