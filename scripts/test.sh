@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what the tests need on a fresh Debian machine, then runs every
-# test of every module with `mvn -B verify`. Extra arguments go to Maven (e.g. -pl event-model).
+# test of every module, on H2 and on ClickHouse, with `mvn -B verify`. Extra arguments go to Maven
+# (e.g. -pl event-model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +15,23 @@ if ! command -v javac >/dev/null || [ "$(java_major)" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null || missing+=(maven)
+# The ClickHouse tests run a real ClickHouse 26.7 from the npm registry (scripts/clickhouse-local.sh),
+# started through a small C launcher. CLICKHOUSE_URL points them at your own server instead.
+if [ -z "${CLICKHOUSE_URL:-}" ]; then
+  command -v npm >/dev/null || missing+=(npm)
+  command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+  command -v curl >/dev/null || missing+=(curl)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -q
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+if [ -z "${CLICKHOUSE_URL:-}" ]; then
+  # Download once, before Maven's forked test JVMs need it.
+  bash scripts/clickhouse-local.sh install
 fi
 
 exec mvn -B verify "$@"

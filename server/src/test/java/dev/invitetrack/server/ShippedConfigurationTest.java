@@ -69,6 +69,6 @@ class ShippedConfigurationTest {
     void theTestConfigurationIsValidToo() throws Exception {
         InvitetrackConfiguration config = factory.build(new ResourceConfigurationSourceProvider(),
                 "invitetrack-test.yml");
-        assertThat(config.getWorkspaces()).hasSize(2);
+        assertThat(config.getWorkspaces()).hasSize(5);
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The real application on random ports, on either backend. */
 final class TestServers {
@@ -31,18 +32,22 @@ final class TestServers {
      * ClickHouse a database derived from it, so that a second server on the same place sees the same data.
      */
     static DropwizardTestSupport<InvitetrackConfiguration> on(Backend backend, Path place) {
+        // Overrides travel as system properties; a prefix of its own keeps two servers in one JVM apart.
+        String prefix = "it" + SERVERS.incrementAndGet();
         return switch (backend) {
             case H2 -> new DropwizardTestSupport<>(InvitetrackApplication.class,
-                    ResourceHelpers.resourceFilePath("invitetrack-test.yml"),
-                    ConfigOverride.config("storage.dataDirectory", place.toString()));
+                    ResourceHelpers.resourceFilePath("invitetrack-test.yml"), prefix,
+                    ConfigOverride.config(prefix, "storage.dataDirectory", place.toString()));
             case CLICKHOUSE -> new DropwizardTestSupport<>(InvitetrackApplication.class,
-                    ResourceHelpers.resourceFilePath("invitetrack-test-clickhouse.yml"),
-                    ConfigOverride.config("storage.url", ClickHouseForTests.url()),
-                    ConfigOverride.config("storage.database", "e2e_" + Hashing.sha256()
+                    ResourceHelpers.resourceFilePath("invitetrack-test-clickhouse.yml"), prefix,
+                    ConfigOverride.config(prefix, "storage.url", ClickHouseForTests.url()),
+                    ConfigOverride.config(prefix, "storage.database", "e2e_" + Hashing.sha256()
                             .hashString(place.toAbsolutePath().toString(), StandardCharsets.UTF_8).toString()
                             .substring(0, 16)));
         };
     }
+
+    private static final AtomicInteger SERVERS = new AtomicInteger();
 
     static void delete(Path root) throws IOException {
         try (var paths = Files.walk(root)) {

@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Stop the application and start it again on the same data directory: nothing acknowledged is gone. */
-class RestartDurabilityTest {
+/** Stop the application and start it again on the same storage: nothing acknowledged is gone. */
+abstract class RestartDurability {
+    /** The backend this run is on; each backend has its own subclass. */
+    abstract TestServers.Backend backend();
+
     @TempDir
     Path data;
 
     @Test
     void eventsSurviveARestartOnTheSameDataDirectory() throws Exception {
-        DropwizardTestSupport<InvitetrackConfiguration> first = TestServers.withData(data);
+        DropwizardTestSupport<InvitetrackConfiguration> first = TestServers.on(backend(), data);
         first.before();
         try {
             ApiClient api = TestServers.client(first);
@@ -28,7 +31,7 @@ class RestartDurabilityTest {
             first.after();
         }
 
-        DropwizardTestSupport<InvitetrackConfiguration> second = TestServers.withData(data);
+        DropwizardTestSupport<InvitetrackConfiguration> second = TestServers.on(backend(), data);
         second.before();
         try {
             ApiClient api = TestServers.client(second);

@@ -1,0 +1,8 @@
+package dev.invitetrack.server;
+
+class RestartDurabilityOnClickHouseTest extends RestartDurability {
+    @Override
+    TestServers.Backend backend() {
+        return TestServers.Backend.CLICKHOUSE;
+    }
+}
