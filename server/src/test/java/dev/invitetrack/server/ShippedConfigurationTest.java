@@ -3,6 +3,7 @@ package dev.invitetrack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
 import dev.invitetrack.config.InvitetrackConfiguration;
 import io.dropwizard.configuration.ConfigurationValidationException;
@@ -48,6 +49,24 @@ class ShippedConfigurationTest {
         if (System.getenv("INVITETRACK_ADMIN_PORT") == null) {
             assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);
         }
+    }
+
+    @Test
+    void theShippedClickHouseConfigurationParsesWithItsDefaults() throws Exception {
+        InvitetrackConfiguration config = factory.build(new SubstitutingSourceProvider(
+                new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                Path.of("..", "config", "clickhouse.yml").toString());
+
+        assertThat(config.getStorage()).isInstanceOf(ClickHouseStorageConfig.class);
+        ClickHouseStorageConfig storage = (ClickHouseStorageConfig) config.getStorage();
+        if (System.getenv("CLICKHOUSE_URL") == null) {
+            assertThat(storage.getUrl()).isEqualTo("http://127.0.0.1:8123");
+        }
+        if (System.getenv("CLICKHOUSE_PASSWORD") == null) {
+            assertThat(storage.getPassword()).isEmpty();
+        }
+        assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isEqualTo(200);
+        assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
     }
 
     @Test
