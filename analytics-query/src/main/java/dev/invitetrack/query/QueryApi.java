@@ -6,7 +6,7 @@ import dev.invitetrack.query.core.QueryParameters;
 import dev.invitetrack.query.db.ClickHouseInviteQueries;
 import dev.invitetrack.query.db.H2InviteQueries;
 import dev.invitetrack.query.db.InviteQueries;
-import dev.invitetrack.query.resources.InvitesResource;
+import dev.invitetrack.query.resources.QueryResources;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 
@@ -24,6 +24,7 @@ public final class QueryApi {
 
     public static void register(Environment environment, Storage storage, Clock clock) {
         InviteAnalytics analytics = new InviteAnalytics(queriesFor(storage));
-        environment.jersey().register(new InvitesResource(analytics, new QueryParameters(clock)));
+        QueryParameters parameters = new QueryParameters(clock);
+        QueryResources.register(environment, analytics, parameters);
     }
 }

@@ -97,6 +97,18 @@ public final class QueryParameters {
         throw ApiException.badRequest(name, "must be a whole number from " + min + " to " + max);
     }
 
+    /** {@code true}/{@code false} (any case), or the default when absent. */
+    public static boolean booleanParameter(String name, @Nullable String value, boolean defaultValue) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest(name, "must be true or false");
+        };
+    }
+
     private static Instant instant(String value, ZoneId zone) {
         String text = value.trim();
         try {

@@ -6,24 +6,28 @@ import dev.invitetrack.ingest.api.ApiException;
 import dev.invitetrack.ingest.auth.KeyKind;
 import dev.invitetrack.ingest.auth.RequiresKey;
 import dev.invitetrack.ingest.auth.Workspaces;
-import dev.invitetrack.query.api.InviteSummary;
-import dev.invitetrack.query.api.RoleBreakdown;
-import dev.invitetrack.query.api.TopInviters;
+import dev.invitetrack.query.core.Interval;
 import dev.invitetrack.query.core.InviteAnalytics;
 import dev.invitetrack.query.core.QueryParameters;
+import dev.invitetrack.query.core.QueryRange;
 import dev.invitetrack.query.db.InviteQueries.UserOrder;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.Locale;
 
-/** {@code /v1/invites/*}: aggregates of the caller's workspace (taken from its read key). */
+/**
+ * {@code /v1/invites/*}: aggregates of the caller's workspace (taken from its read key), as JSON or CSV.
+ * Every endpoint takes {@code from}, {@code to}, {@code tz}, {@code role}, {@code window} and {@code format}.
+ */
 @Path("/v1/invites")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, "text/csv"})
 @RequiresKey(KeyKind.READ)
 public final class InvitesResource {
     static final int DEFAULT_LIMIT = 10;
@@ -31,37 +35,70 @@ public final class InvitesResource {
 
     private final InviteAnalytics analytics;
     private final QueryParameters parameters;
+    private final CsvResponses responses;
 
-    public InvitesResource(InviteAnalytics analytics, QueryParameters parameters) {
+    InvitesResource(InviteAnalytics analytics, QueryParameters parameters, CsvResponses responses) {
         this.analytics = requireNonNull(analytics, "analytics is null");
         this.parameters = requireNonNull(parameters, "parameters is null");
+        this.responses = requireNonNull(responses, "responses is null");
     }
 
     @GET
     @Path("/summary")
-    public InviteSummary summary(@Context SecurityContext security, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("tz") String tz, @QueryParam("role") String role,
-            @QueryParam("window") String window) {
-        return analytics.summary(Workspaces.of(security), parameters.range(from, to, tz, role, window));
+    public Response summary(@Context SecurityContext security, @Context HttpHeaders headers,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("tz") String tz,
+            @QueryParam("role") String role, @QueryParam("window") String window,
+            @QueryParam("format") String format) {
+        QueryRange range = parameters.range(from, to, tz, role, window);
+        return responses.respond(analytics.summary(Workspaces.of(security), range), format, headers,
+                "invites-summary");
     }
 
     @GET
     @Path("/by-role")
-    public RoleBreakdown byRole(@Context SecurityContext security, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("tz") String tz, @QueryParam("role") String role,
-            @QueryParam("window") String window) {
-        return analytics.byRole(Workspaces.of(security), parameters.range(from, to, tz, role, window));
+    public Response byRole(@Context SecurityContext security, @Context HttpHeaders headers,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("tz") String tz,
+            @QueryParam("role") String role, @QueryParam("window") String window,
+            @QueryParam("format") String format) {
+        QueryRange range = parameters.range(from, to, tz, role, window);
+        return responses.respond(analytics.byRole(Workspaces.of(security), range), format, headers,
+                "invites-by-role");
     }
 
     @GET
     @Path("/by-user")
-    public TopInviters byUser(@Context SecurityContext security, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("tz") String tz, @QueryParam("role") String role,
-            @QueryParam("window") String window, @QueryParam("limit") String limit,
-            @QueryParam("order") String order) {
-        var range = parameters.range(from, to, tz, role, window);
+    public Response byUser(@Context SecurityContext security, @Context HttpHeaders headers,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("tz") String tz,
+            @QueryParam("role") String role, @QueryParam("window") String window,
+            @QueryParam("limit") String limit, @QueryParam("order") String order,
+            @QueryParam("format") String format) {
+        QueryRange range = parameters.range(from, to, tz, role, window);
         int top = QueryParameters.intParameter("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
-        return analytics.byUser(Workspaces.of(security), range, top, userOrder(order));
+        return responses.respond(analytics.byUser(Workspaces.of(security), range, top, userOrder(order)), format,
+                headers, "invites-by-user");
+    }
+
+    @GET
+    @Path("/timeseries")
+    public Response timeseries(@Context SecurityContext security, @Context HttpHeaders headers,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("tz") String tz,
+            @QueryParam("role") String role, @QueryParam("window") String window,
+            @QueryParam("interval") String interval, @QueryParam("format") String format) {
+        QueryRange range = parameters.range(from, to, tz, role, window);
+        return responses.respond(analytics.timeseries(Workspaces.of(security), range, Interval.parse(interval)),
+                format, headers, "invites-timeseries");
+    }
+
+    @GET
+    @Path("/funnel")
+    public Response funnel(@Context SecurityContext security, @Context HttpHeaders headers,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("tz") String tz,
+            @QueryParam("role") String role, @QueryParam("window") String window,
+            @QueryParam("activation") String activation, @QueryParam("format") String format) {
+        QueryRange range = parameters.range(from, to, tz, role, window);
+        return responses.respond(analytics.funnel(Workspaces.of(security), range,
+                QueryParameters.booleanParameter("activation", activation, false)), format, headers,
+                "invites-funnel");
     }
 
     private static UserOrder userOrder(String order) {

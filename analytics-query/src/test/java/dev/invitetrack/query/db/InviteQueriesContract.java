@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.ingest.db.StoredEvent;
 import dev.invitetrack.query.QueryApi;
+import dev.invitetrack.query.api.EventNameList;
+import dev.invitetrack.query.api.EventSeries;
+import dev.invitetrack.query.api.InviteFunnel;
+import dev.invitetrack.query.api.InviteSeries;
 import dev.invitetrack.query.api.InviteSummary;
 import dev.invitetrack.query.api.RoleBreakdown;
 import dev.invitetrack.query.api.TopInviters;
+import dev.invitetrack.query.core.Interval;
 import dev.invitetrack.query.core.InviteAnalytics;
 import dev.invitetrack.query.core.QueryRange;
 import dev.invitetrack.query.db.InviteQueries.UserOrder;
@@ -40,13 +45,14 @@ public abstract class InviteQueriesContract {
     static final Instant TO = Instant.parse("2024-02-01T00:00:00Z");
 
     private InviteAnalytics analytics;
+    private Storage storage;
 
     /** A new, empty, migrated storage for each test. */
     protected abstract Storage storage();
 
     @BeforeEach
     void load() {
-        Storage storage = storage();
+        storage = storage();
         List<StoredEvent> rows = new ArrayList<>();
         rows.add(send("s1", "alice", "a@x.example", "Admin", "2024-01-01T00:00:00Z"));
         rows.add(accept("a1", "a@x.example", "2024-01-02T00:00:00Z"));
@@ -62,6 +68,10 @@ public abstract class InviteQueriesContract {
         rows.add(accept("a-orphan", "e@x.example", "2024-01-20T00:00:00Z"));
         rows.add(new StoredEvent("other", "s6", "invite_sent", "alice", null, Instant.parse("2024-01-02T00:00:00Z"),
                 Instant.now(), null, "z@x.example", "Admin", null, "{}", "{}"));
+        // The accepted a@x user is active the day after accepting; c@x's user was active only before.
+        rows.add(other("p1", "new-a@x.example", null, "project_created", "2024-01-03T00:00:00Z"));
+        rows.add(other("p2", "new-c@x.example", null, "project_created", "2024-01-05T06:00:00Z"));
+        rows.add(other("v1", null, "anon-1", "page", "2024-01-07T00:00:00Z"));
         // A retried send (same message id) must not count twice.
         rows.add(send("s1", "alice", "a@x.example", "Admin", "2024-01-01T00:00:00Z"));
         storage.events().write(rows);
@@ -71,6 +81,12 @@ public abstract class InviteQueriesContract {
     private static StoredEvent send(String id, String user, String email, @Nullable String role, String ts) {
         return new StoredEvent("w", id, "invite_sent", user, null, Instant.parse(ts), Instant.parse(ts), null, email,
                 role, null, "{}", "{}");
+    }
+
+    private static StoredEvent other(String id, @Nullable String user, @Nullable String anonymous, String name,
+            String ts) {
+        return new StoredEvent("w", id, name, user, anonymous, Instant.parse(ts), Instant.parse(ts), null, null, null,
+                null, "{}", "{}");
     }
 
     private static StoredEvent accept(String id, String email, String ts) {
@@ -153,5 +169,96 @@ public abstract class InviteQueriesContract {
         assertThat(other.invitesSent()).isEqualTo(1);
         assertThat(other.invitesAccepted()).isZero();
         assertThat(analytics.summary("nobody", january(null, Duration.ofDays(7))).invitesSent()).isZero();
+    }
+
+    @Test
+    void dailySeriesHasEveryDayOfTheRangeWithZerosAndAddsUpToTheSummary() {
+        InviteSeries series = analytics.timeseries("w", january(null, Duration.ofDays(7)), Interval.DAY);
+        assertThat(series.buckets()).hasSize(31);
+        assertThat(series.buckets().get(0)).isEqualTo(new InviteSeries.Bucket("2024-01-01T00:00:00Z", 2, 2, 1.0));
+        assertThat(series.buckets().get(1)).isEqualTo(new InviteSeries.Bucket("2024-01-02T00:00:00Z", 0, 0, null));
+        assertThat(series.buckets().get(2)).isEqualTo(new InviteSeries.Bucket("2024-01-03T00:00:00Z", 1, 0, 0.0));
+        assertThat(series.buckets().get(4)).isEqualTo(new InviteSeries.Bucket("2024-01-05T00:00:00Z", 1, 1, 1.0));
+        assertThat(series.buckets().get(9)).isEqualTo(new InviteSeries.Bucket("2024-01-10T00:00:00Z", 1, 0, 0.0));
+        assertThat(series.buckets().stream().mapToLong(InviteSeries.Bucket::sent).sum()).isEqualTo(5);
+        assertThat(series.buckets().stream().mapToLong(InviteSeries.Bucket::accepted).sum()).isEqualTo(3);
+        InviteSeries monthly = analytics.timeseries("w", new QueryRange(FROM, Instant.parse("2024-03-01T00:00:00Z"),
+                ZoneId.of("UTC"), null, Duration.ofDays(7)), Interval.MONTH);
+        assertThat(monthly.buckets()).extracting(InviteSeries.Bucket::start, InviteSeries.Bucket::sent)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("2024-01-01T00:00:00Z", 5L),
+                        org.assertj.core.groups.Tuple.tuple("2024-02-01T00:00:00Z", 1L));
+        InviteSeries weekly = analytics.timeseries("w", january(null, Duration.ofDays(7)), Interval.WEEK);
+        // 2024-01-01 is a Monday: five weeks, the last one starting on the 29th.
+        assertThat(weekly.buckets()).extracting(InviteSeries.Bucket::start).containsExactly("2024-01-01T00:00:00Z",
+                "2024-01-08T00:00:00Z", "2024-01-15T00:00:00Z", "2024-01-22T00:00:00Z", "2024-01-29T00:00:00Z");
+        assertThat(weekly.buckets().get(0).sent()).isEqualTo(4);
+    }
+
+    @Test
+    void bucketsFollowTheTimeZoneAcrossDaylightSavingChanges() {
+        ZoneId newYork = ZoneId.of("America/New_York");
+        storage.events().write(List.of(
+                send("dst-1", "dora", "d1@x.example", null, "2024-03-10T04:59:00Z"), // 23:59 EST, the 9th
+                send("dst-2", "dora", "d2@x.example", null, "2024-03-10T05:00:00Z"), // 00:00 EST, the 10th
+                send("dst-3", "dora", "d3@x.example", null, "2024-03-11T03:59:00Z"), // 23:59 EDT, the 10th
+                send("dst-4", "dora", "d4@x.example", null, "2024-03-11T04:00:00Z"), // 00:00 EDT, the 11th
+                send("dst-5", "dora", "d5@x.example", null, "2024-11-03T05:30:00Z"), // 01:30 EDT
+                send("dst-6", "dora", "d6@x.example", null, "2024-11-03T06:30:00Z"))); // 01:30 EST
+        InviteSeries days = analytics.timeseries("w", new QueryRange(Instant.parse("2024-03-09T05:00:00Z"),
+                Instant.parse("2024-03-12T04:00:00Z"), newYork, null, Duration.ofDays(7)), Interval.DAY);
+        // The 10th is a 23-hour day and still one bucket.
+        assertThat(days.buckets()).extracting(InviteSeries.Bucket::start, InviteSeries.Bucket::sent).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("2024-03-09T00:00:00-05:00", 1L),
+                org.assertj.core.groups.Tuple.tuple("2024-03-10T00:00:00-05:00", 2L),
+                org.assertj.core.groups.Tuple.tuple("2024-03-11T00:00:00-04:00", 1L));
+        InviteSeries hours = analytics.timeseries("w", new QueryRange(Instant.parse("2024-11-03T04:00:00Z"),
+                Instant.parse("2024-11-03T09:00:00Z"), newYork, null, Duration.ofDays(7)), Interval.HOUR);
+        // 00:00 to 04:00 local on the 3rd is five hours: 01:00 happens twice.
+        assertThat(hours.buckets()).extracting(InviteSeries.Bucket::start, InviteSeries.Bucket::sent).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("2024-11-03T00:00:00-04:00", 0L),
+                org.assertj.core.groups.Tuple.tuple("2024-11-03T01:00:00-04:00", 1L),
+                org.assertj.core.groups.Tuple.tuple("2024-11-03T01:00:00-05:00", 1L),
+                org.assertj.core.groups.Tuple.tuple("2024-11-03T02:00:00-05:00", 0L),
+                org.assertj.core.groups.Tuple.tuple("2024-11-03T03:00:00-05:00", 0L));
+        InviteSeries india = analytics.timeseries("w", new QueryRange(Instant.parse("2024-03-10T00:00:00Z"),
+                Instant.parse("2024-03-10T06:00:00Z"), ZoneId.of("Asia/Kolkata"), null, Duration.ofDays(7)),
+                Interval.HOUR);
+        // Half-hour offset: 04:59Z and 05:00Z are 10:29 and 10:30 local, both in the hour from 10:00 local
+        // (04:30Z); the range's first bucket starts before it, at 05:00 local.
+        assertThat(india.buckets().get(0).start()).isEqualTo("2024-03-10T05:00:00+05:30");
+        assertThat(india.buckets()).hasSize(7);
+        assertThat(india.buckets().get(5)).isEqualTo(new InviteSeries.Bucket("2024-03-10T10:00:00+05:30", 2, 0, 0.0));
+    }
+
+    @Test
+    void theFunnelCountsSendsAcceptancesAndActivationsWithTimesBetweenSteps() {
+        InviteFunnel funnel = analytics.funnel("w", january(null, Duration.ofDays(7)), true);
+        assertThat(funnel.steps()).containsExactly(
+                new InviteFunnel.Step("sent", 5, 1.0, 1.0, null, null),
+                new InviteFunnel.Step("accepted", 3, 0.6, 0.6, 43_200.0, 77_760.0),
+                new InviteFunnel.Step("activated", 2, 0.4, 0.6667, 86_400.0, 86_400.0));
+        InviteFunnel withoutActivation = analytics.funnel("w", january(null, Duration.ofDays(7)), false);
+        assertThat(withoutActivation.steps()).extracting(InviteFunnel.Step::step).containsExactly("sent", "accepted");
+        InviteFunnel empty = analytics.funnel("w", new QueryRange(Instant.parse("2023-01-01T00:00:00Z"),
+                Instant.parse("2023-02-01T00:00:00Z"), ZoneId.of("UTC"), null, Duration.ofDays(7)), true);
+        assertThat(empty.steps()).extracting(InviteFunnel.Step::count).containsExactly(0L, 0L, 0L);
+        assertThat(empty.steps().get(1).conversion()).isNull();
+        assertThat(empty.steps().get(1).medianSeconds()).isNull();
+    }
+
+    @Test
+    void anyEventHasItsOwnSeriesAndTheNamesAreListedByFrequency() {
+        EventSeries projects = analytics.eventSeries("w", "project_created", january(null, Duration.ofDays(7)),
+                Interval.DAY);
+        assertThat(projects.buckets()).hasSize(31);
+        assertThat(projects.buckets().get(2)).isEqualTo(new EventSeries.Bucket("2024-01-03T00:00:00Z", 1, 1));
+        assertThat(projects.buckets().get(4)).isEqualTo(new EventSeries.Bucket("2024-01-05T00:00:00Z", 1, 1));
+        assertThat(projects.buckets().stream().mapToLong(EventSeries.Bucket::events).sum()).isEqualTo(2);
+        EventNameList names = analytics.eventNames("w", january(null, Duration.ofDays(7)));
+        assertThat(names.events()).containsExactly(
+                new EventNameList.Row("invite_accepted", 6, 5),
+                new EventNameList.Row("invite_sent", 5, 3),
+                new EventNameList.Row("project_created", 2, 2),
+                new EventNameList.Row("page", 1, 1));
     }
 }
