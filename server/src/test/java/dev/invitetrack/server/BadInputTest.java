@@ -158,6 +158,21 @@ class BadInputTest {
                 new byte[0], 400, "limit"));
         cases.add(new Case("unknown order", "GET", "/v1/invites/by-user?order=x", "demo-read-key", null, null,
                 new byte[0], 400, "order"));
+        cases.add(new Case("unknown interval", "GET", "/v1/invites/timeseries?interval=fortnight", "demo-read-key",
+                null, null, new byte[0], 400, "interval"));
+        cases.add(new Case("more than 10,000 buckets", "GET",
+                "/v1/invites/timeseries?interval=hour&from=2020-01-01&to=2024-01-01", "demo-read-key", null, null,
+                new byte[0], 400, "interval"));
+        cases.add(new Case("window over a year", "GET", "/v1/invites/funnel?window=P400D", "demo-read-key", null,
+                null, new byte[0], 400, "window"));
+        cases.add(new Case("activation not a boolean", "GET", "/v1/invites/funnel?activation=maybe",
+                "demo-read-key", null, null, new byte[0], 400, "activation"));
+        cases.add(new Case("unknown format", "GET", "/v1/invites/summary?format=xml", "demo-read-key", null, null,
+                new byte[0], 400, "format"));
+        cases.add(new Case("event timeseries without event", "GET", "/v1/events/timeseries", "demo-read-key", null,
+                null, new byte[0], 400, "event"));
+        cases.add(new Case("limit over 1000", "GET", "/v1/invites/by-user?limit=1001", "demo-read-key", null, null,
+                new byte[0], 400, "limit"));
         return cases.stream();
     }
 
