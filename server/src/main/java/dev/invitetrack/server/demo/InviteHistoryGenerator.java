@@ -136,7 +136,7 @@ public final class InviteHistoryGenerator {
     }
 
     private ObjectNode other(String workspace) {
-        String name = random.nextBoolean() ? "Project Created" : "report_exported";
+        String name = random.nextBoolean() ? "project_created" : "report_exported";
         ObjectNode event = envelope(name, workspace + "-user-" + random.nextInt(options.invitersPerWorkspace() * 3),
                 randomTime());
         event.putObject("properties").put("plan", random.nextBoolean() ? "pro" : "free");
