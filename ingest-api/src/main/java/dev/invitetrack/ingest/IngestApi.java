@@ -15,6 +15,7 @@ import dev.invitetrack.ingest.health.StorageHealthCheck;
 import dev.invitetrack.ingest.resources.ApiExceptionMapper;
 import dev.invitetrack.ingest.resources.BatchResource;
 import dev.invitetrack.ingest.resources.CallResource;
+import dev.invitetrack.ingest.resources.StorageExceptionMapper;
 import dev.invitetrack.ingest.resources.TrackResource;
 import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
 import dev.invitetrack.ingest.resources.WebApplicationExceptionMapper;
@@ -34,6 +35,7 @@ public final class IngestApi {
         environment.jersey().register(new ApiKeyFeature(keyRing));
         environment.jersey().register(new ApiExceptionMapper());
         environment.jersey().register(new WebApplicationExceptionMapper());
+        environment.jersey().register(new StorageExceptionMapper());
         environment.jersey().register(new UnexpectedExceptionMapper());
     }
 

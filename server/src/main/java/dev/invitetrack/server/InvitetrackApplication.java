@@ -8,6 +8,7 @@ import dev.invitetrack.ingest.auth.KeyRing;
 import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.ingest.db.Storages;
 import dev.invitetrack.query.QueryApi;
+import dev.invitetrack.server.cli.DemoDataCommand;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -38,6 +39,8 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addBundle(new DashboardBundle());
+        bootstrap.addBundle(new ApiDocsBundle());
+        bootstrap.addCommand(new DemoDataCommand());
         // Times go out as ISO-8601 text (2020-11-23T22:28:55.111Z), not epoch numbers.
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }

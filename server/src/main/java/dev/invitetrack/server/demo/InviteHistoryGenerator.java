@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * A realistic invite history, as an app would send it to {@code /v1/batch}: a few inviters send most invites
  * (power-law activity), roles with a typical mix, about 40 % of invites accepted after a long-tailed delay
- * (minutes to weeks, some after any sensible window), re-invites of the same address, acceptances nobody
- * invited, other product events, timestamps written with several time zone offsets, invitee emails in
+ * (minutes to weeks, some after any sensible window), most new users active soon after joining, re-invites
+ * of the same address, acceptances nobody invited, other product events, timestamps written with several time zone offsets, invitee emails in
  * mixed case, some events without a message_id, and a share of events sent twice (client retries).
  * The same seed always gives the same events. Not thread-safe; create one per use.
  */
@@ -50,6 +51,9 @@ public final class InviteHistoryGenerator {
     /** One event and the workspace it belongs to. */
     public record Generated(String workspace, ObjectNode event) {}
 
+    /** How far back a repeated (retried) event may reach. */
+    static final int RECENT = 10_000;
+
     private final Options options;
     private final Random random;
     private long sequence;
@@ -62,32 +66,45 @@ public final class InviteHistoryGenerator {
     /** Exactly {@code options.events()} events (duplicates included), in the order an app would send them. */
     public List<Generated> generate() {
         List<Generated> out = new ArrayList<>(options.events());
-        List<Generated> sentOnce = new ArrayList<>();
-        while (out.size() < options.events()) {
-            if (!sentOnce.isEmpty() && random.nextDouble() < options.duplicateShare()) {
-                Generated again = sentOnce.get(random.nextInt(sentOnce.size()));
-                out.add(new Generated(again.workspace(), again.event().deepCopy()));
+        generate(out::add);
+        return out;
+    }
+
+    /**
+     * The same events, handed over one at a time so that millions need no memory: a repeat is drawn from
+     * the last {@link #RECENT} events sent, as a client retry would be.
+     */
+    public void generate(Consumer<Generated> sink) {
+        Generated[] recent = new Generated[RECENT];
+        long emitted = 0;
+        long originals = 0;
+        while (emitted < options.events()) {
+            if (originals > 0 && random.nextDouble() < options.duplicateShare()) {
+                Generated again = recent[random.nextInt((int) Math.min(originals, RECENT))];
+                sink.accept(new Generated(again.workspace(), again.event().deepCopy()));
+                emitted++;
                 continue;
             }
             String workspace = options.workspaces().get(random.nextInt(options.workspaces().size()));
             double kind = random.nextDouble();
-            List<ObjectNode> produced = new ArrayList<>(2);
+            List<ObjectNode> produced = new ArrayList<>(3);
             if (kind < 0.80) {
                 invite(workspace, produced);
             } else if (kind < 0.81) {
-                produced.add(acceptance(workspace, "nobody-" + (sequence++) + "@example.org", null, randomTime()));
+                produced.add(acceptance(workspace, "nobody-" + (sequence++) + "@example.org", null, randomTime(),
+                        workspace + "-new-" + (sequence++)));
             } else {
                 produced.add(other(workspace));
             }
             for (ObjectNode event : produced) {
-                if (out.size() < options.events()) {
+                if (emitted < options.events()) {
                     Generated generated = new Generated(workspace, event);
-                    out.add(generated);
-                    sentOnce.add(generated);
+                    recent[(int) (originals++ % RECENT)] = generated;
+                    sink.accept(generated);
+                    emitted++;
                 }
             }
         }
-        return out;
     }
 
     private void invite(String workspace, List<ObjectNode> produced) {
@@ -120,13 +137,24 @@ public final class InviteHistoryGenerator {
                 // Clients do not normalize: the address comes back in another case.
                 String typed = random.nextBoolean() ? email : first + "." + last + "." + person + "@"
                         + workspace.toUpperCase(Locale.ROOT) + ".example.com";
-                produced.add(acceptance(workspace, typed, inviterId, acceptedAt));
+                String newUser = workspace + "-new-" + (sequence++);
+                produced.add(acceptance(workspace, typed, inviterId, acceptedAt, newUser));
+                // Most new users do something soon after joining: the funnel's activation step.
+                if (random.nextDouble() < 0.6) {
+                    double activeHours = Math.exp(Math.log(2) + 1.5 * random.nextGaussian());
+                    Instant activeAt = acceptedAt.plus(Duration.ofSeconds((long) (activeHours * 3600) + 1));
+                    if (activeAt.isBefore(options.to())) {
+                        ObjectNode active = envelope("project_created", newUser, activeAt);
+                        active.putObject("properties").put("template", random.nextBoolean() ? "blank" : "kanban");
+                        produced.add(active);
+                    }
+                }
             }
         }
     }
 
-    private ObjectNode acceptance(String workspace, String email, String inviterId, Instant at) {
-        ObjectNode accepted = envelope("invite_accepted", workspace + "-new-" + (sequence++), at);
+    private ObjectNode acceptance(String workspace, String email, String inviterId, Instant at, String newUser) {
+        ObjectNode accepted = envelope("invite_accepted", newUser, at);
         ObjectNode properties = accepted.putObject("properties");
         properties.put("invitee_email", email);
         if (inviterId != null) {
