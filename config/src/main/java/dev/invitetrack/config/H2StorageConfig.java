@@ -16,6 +16,24 @@ public class H2StorageConfig implements StorageConfig {
     @Max(65536)
     private int cacheSizeMegabytes = 256;
 
+    /**
+     * H2's cache of identical query results (0 turns it off). On by default: a dashboard reloaded with no new
+     * events is answered from it. Benchmarks turn it off so that every call does the work.
+     */
+    @Min(0)
+    @Max(1024)
+    private int queryCacheSize = 8;
+
+    @JsonProperty
+    public int getQueryCacheSize() {
+        return queryCacheSize;
+    }
+
+    @JsonProperty
+    public void setQueryCacheSize(int queryCacheSize) {
+        this.queryCacheSize = queryCacheSize;
+    }
+
     @JsonProperty
     public String getDataDirectory() {
         return dataDirectory;

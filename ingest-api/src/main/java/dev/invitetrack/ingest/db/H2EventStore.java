@@ -55,7 +55,8 @@ public final class H2EventStore implements EventStore {
         // request survives a crash of the process. DB_CLOSE_ON_EXIT=FALSE: the application closes the
         // database itself after the writer has drained, not a JVM shutdown hook racing it.
         String url = "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
-                + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L);
+                + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L)
+                + ";QUERY_CACHE_SIZE=" + config.getQueryCacheSize();
         return open(url, config.describe());
     }
 
