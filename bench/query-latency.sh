@@ -71,7 +71,8 @@ out=bench/results/query-latency-$backend-$events.md
   echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)'). Date: $(date -u +%F)."
   echo
   echo "$(printf "%'d" "$events") events of \`demo-data\` ($days days of history ending today, one workspace) loaded"
-  echo "through \`/v1/batch\` in ${load_seconds} s. Median of 9 calls after 3 warm-ups, milliseconds."
+  echo "through \`/v1/batch\` in ${load_seconds} s. Median of 9 calls after 3 warm-ups (of 3 after 1 for calls"
+  echo "over 3 s), milliseconds."
   echo "API: the REST endpoint over HTTP (JSON). SQL: the same store query sent straight to the database"
   echo "through JDBC, no HTTP. Server RSS after the run: $((rss_kb / 1024)) MB."
   echo
