@@ -44,7 +44,7 @@ start_server() {
 start_server
 load_start=$(date +%s)
 java -jar server/target/invitetrack.jar demo-data --url "http://127.0.0.1:$port" --events "$events" --days "$days" \
-  --connections 4 | tail -2
+  --connections "${DEMO_CONNECTIONS:-16}" | tail -2
 load_seconds=$(( $(date +%s) - load_start ))
 
 now=$(date -u +%Y-%m-%dT00:00:00Z)
