@@ -1,13 +1,7 @@
 package dev.invitetrack.query.db;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.invitetrack.query.core.Interval;
-import dev.invitetrack.query.core.QueryRange;
-import java.util.List;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The ClickHouse dialect of {@link InviteQueries}. Every read uses FINAL so that a row written twice by a
@@ -15,7 +9,7 @@ import org.jdbi.v3.core.statement.Query;
  * with an ASOF join (the earliest acceptance of the same email at or after the send), then kept only when
  * it falls inside the window: the same definition as the H2 dialect, computed in one pass.
  */
-public final class ClickHouseInviteQueries implements InviteQueries {
+public final class ClickHouseInviteQueries extends SqlInviteQueries {
     private static final String MATCHED = """
             WITH sends AS (
                 SELECT user_id, invitee_email, invitee_role, ts
@@ -138,7 +132,7 @@ public final class ClickHouseInviteQueries implements InviteQueries {
                     "toUnixTimestamp64Milli(assumeNotNull(activated_ts))"
                             + " - toUnixTimestamp64Milli(assumeNotNull(accepted_ts))");
 
-    private static final String FUNNEL_WITHOUT_ACTIVATION = MATCHED + """
+    private static final String FUNNEL_ONLY = MATCHED + """
             SELECT count() AS sent, count(accepted_ts) AS accepted, 0 AS activated,
                    quantileExactInclusiveIf(0.5)(%1$s, accepted_ts IS NOT NULL) AS accept_median,
                    quantileExactInclusiveIf(0.9)(%1$s, accepted_ts IS NOT NULL) AS accept_p90,
@@ -147,115 +141,37 @@ public final class ClickHouseInviteQueries implements InviteQueries {
             SETTINGS join_use_nulls = 1
             """.formatted("toUnixTimestamp64Milli(assumeNotNull(accepted_ts)) - toUnixTimestamp64Milli(ts)");
 
-    private final Jdbi jdbi;
-
     public ClickHouseInviteQueries(Jdbi jdbi) {
-        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        super(jdbi);
     }
 
     @Override
-    public SummaryCounts summary(String workspaceId, QueryRange range) {
-        return jdbi.withHandle(handle -> query(handle, SUMMARY, workspaceId, range)
-                .map((rs, ctx) -> {
-                    double median = rs.getDouble("median_ms");
-                    long accepted = rs.getLong("accepted");
-                    return new SummaryCounts(rs.getLong("sent"), rs.getLong("inviters"), rs.getLong("invitees"),
-                            accepted, accepted == 0 || Double.isNaN(median) ? null : median);
-                })
-                .one());
-    }
-
-    @Override
-    public List<RoleCounts> byRole(String workspaceId, QueryRange range) {
-        return jdbi.withHandle(handle -> query(handle, BY_ROLE, workspaceId, range)
-                .map((rs, ctx) -> new RoleCounts(rs.getString("role"), rs.getLong("sent"), rs.getLong("inviters"),
-                        rs.getLong("accepted")))
-                .list());
-    }
-
-    @Override
-    public List<UserCounts> byUser(String workspaceId, QueryRange range, int limit, UserOrder order) {
-        String orderBy = switch (order) {
-            case INVITES -> "sent DESC, accepted DESC";
-            case ACCEPTED -> "accepted DESC, sent DESC";
+    String sql(Statement statement) {
+        return switch (statement) {
+            case SUMMARY -> SUMMARY;
+            case BY_ROLE -> BY_ROLE;
+            case BY_USER -> BY_USER;
+            case INVITE_BUCKETS -> INVITE_BUCKETS;
+            case FUNNEL -> FUNNEL_ONLY;
+            case FUNNEL_WITH_ACTIVATION -> FUNNEL;
+            case EVENT_BUCKETS -> EVENT_BUCKETS;
+            case EVENT_NAMES -> EVENT_NAMES;
         };
-        return jdbi.withHandle(handle -> query(handle, BY_USER.replace("<order>", orderBy), workspaceId, range)
-                .bind("limit", limit)
-                .map((rs, ctx) -> new UserCounts(rs.getString("user_id"), rs.getLong("sent"), rs.getLong("invitees"),
-                        rs.getLong("accepted")))
-                .list());
     }
 
     @Override
-    public List<BucketCounts> invitesPerBucket(String workspaceId, QueryRange range, Interval interval) {
-        return jdbi.withHandle(handle -> query(handle, keyed(INVITE_BUCKETS, interval), workspaceId, range)
-                .bind("tz", range.zone().getId())
-                .map((rs, ctx) -> new BucketCounts(rs.getLong("bucket"), rs.getLong("sent"), rs.getLong("accepted")))
-                .list());
+    String roleFilter() {
+        return ROLE_FILTER;
     }
 
+    /** ClickHouse's own zone-aware functions. */
     @Override
-    public FunnelCounts funnel(String workspaceId, QueryRange range, boolean activation) {
-        return jdbi.withHandle(handle -> query(handle, activation ? FUNNEL : FUNNEL_WITHOUT_ACTIVATION, workspaceId,
-                        range)
-                .map((rs, ctx) -> new FunnelCounts(rs.getLong("sent"), rs.getLong("accepted"),
-                        rs.getLong("activated"), number(rs.getDouble("accept_median")),
-                        number(rs.getDouble("accept_p90")), number(rs.getDouble("activate_median")),
-                        number(rs.getDouble("activate_p90"))))
-                .one());
-    }
-
-    @Override
-    public List<EventBucketCounts> eventsPerBucket(String workspaceId, String eventName, QueryRange range,
-            Interval interval) {
-        return jdbi.withHandle(handle -> handle.createQuery(keyed(EVENT_BUCKETS, interval))
-                .bind("workspace", workspaceId)
-                .bind("event", eventName)
-                .bind("from", range.from().toEpochMilli())
-                .bind("to", range.to().toEpochMilli())
-                .bind("tz", range.zone().getId())
-                .map((rs, ctx) -> new EventBucketCounts(rs.getLong("bucket"), rs.getLong("events"),
-                        rs.getLong("users")))
-                .list());
-    }
-
-    @Override
-    public List<EventNameCounts> eventNames(String workspaceId, QueryRange range) {
-        return jdbi.withHandle(handle -> handle.createQuery(EVENT_NAMES)
-                .bind("workspace", workspaceId)
-                .bind("from", range.from().toEpochMilli())
-                .bind("to", range.to().toEpochMilli())
-                .map((rs, ctx) -> new EventNameCounts(rs.getString("event_name"), rs.getLong("events"),
-                        rs.getLong("users")))
-                .list());
-    }
-
-    /** The bucket key of {@code Interval} in ClickHouse's own zone-aware functions; from a closed enum. */
-    private static String keyed(String sql, Interval interval) {
-        String key = switch (interval) {
+    String bucketKey(Interval interval) {
+        return switch (interval) {
             case HOUR -> "toUnixTimestamp(toStartOfHour(ts, :tz)) * 1000";
             case DAY -> "toInt64(toDate32(ts, :tz))";
             case WEEK -> "toInt64(toDate32(toMonday(ts, :tz)))";
             case MONTH -> "toYear(ts, :tz) * 12 + toMonth(ts, :tz) - 1";
         };
-        return sql.replace("<key>", key);
-    }
-
-    /** quantile*If answers NaN over no rows; that is "no value". */
-    private static Double number(double value) {
-        return Double.isNaN(value) ? null : value;
-    }
-
-    /** Binds the common parameters; the role filter is one of two fixed texts, never caller input. */
-    private static Query query(Handle handle, String sql, String workspaceId, QueryRange range) {
-        Query query = handle.createQuery(sql.replace("<roleFilter>", range.role() == null ? "" : ROLE_FILTER))
-                .bind("workspace", workspaceId)
-                .bind("from", range.from().toEpochMilli())
-                .bind("to", range.to().toEpochMilli())
-                .bind("window", range.window().toMillis());
-        if (range.role() != null) {
-            query.bind("role", range.role());
-        }
-        return query;
     }
 }

@@ -1,20 +1,13 @@
 package dev.invitetrack.query.db;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.invitetrack.query.core.Interval;
-import dev.invitetrack.query.core.QueryRange;
-import java.math.BigDecimal;
-import java.util.List;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The H2 dialect of {@link InviteQueries}. Times are epoch milliseconds. The first acceptance of each send
  * is found by an index seek on (workspace_id, invitee_email, event_name, ts).
  */
-public final class H2InviteQueries implements InviteQueries {
+public final class H2InviteQueries extends SqlInviteQueries {
     /** Sends in range with the time of their first acceptance within the window (null if none). */
     private static final String SENDS = """
             WITH sends AS (
@@ -87,7 +80,7 @@ public final class H2InviteQueries implements InviteQueries {
             """;
 
     /** Sends with their first acceptance within the window and who accepted (ties: the smallest user id). */
-    private static final String FUNNEL = """
+    private static final String FUNNEL_TEMPLATE = """
             WITH sends AS (
                 SELECT s.ts,
                        (SELECT MIN(a.ts) FROM events a
@@ -122,117 +115,43 @@ public final class H2InviteQueries implements InviteQueries {
                 AND e.event_name <> 'invite_accepted'
                 AND e.ts >= sends.accepted_ts AND e.ts < sends.ts + :window)""";
 
-    private final Jdbi jdbi;
+    private static final String OFFSET_OF_TS = OFFSET.replace("<local>", LOCAL.replace("<ts>", "ts"));
 
     public H2InviteQueries(Jdbi jdbi) {
-        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        super(jdbi);
     }
 
     @Override
-    public SummaryCounts summary(String workspaceId, QueryRange range) {
-        return jdbi.withHandle(handle -> query(handle, SUMMARY, workspaceId, range)
-                .map((rs, ctx) -> {
-                    BigDecimal median = rs.getBigDecimal("median_ms");
-                    return new SummaryCounts(rs.getLong("sent"), rs.getLong("inviters"), rs.getLong("invitees"),
-                            rs.getLong("accepted"), median == null ? null : median.doubleValue());
-                })
-                .one());
-    }
-
-    @Override
-    public List<RoleCounts> byRole(String workspaceId, QueryRange range) {
-        return jdbi.withHandle(handle -> query(handle, BY_ROLE, workspaceId, range)
-                .map((rs, ctx) -> new RoleCounts(rs.getString("role"), rs.getLong("sent"), rs.getLong("inviters"),
-                        rs.getLong("accepted")))
-                .list());
-    }
-
-    @Override
-    public List<UserCounts> byUser(String workspaceId, QueryRange range, int limit, UserOrder order) {
-        String orderBy = switch (order) {
-            case INVITES -> "sent DESC, accepted DESC";
-            case ACCEPTED -> "accepted DESC, sent DESC";
+    String sql(Statement statement) {
+        return switch (statement) {
+            case SUMMARY -> SUMMARY;
+            case BY_ROLE -> BY_ROLE;
+            case BY_USER -> BY_USER;
+            case INVITE_BUCKETS -> INVITE_BUCKETS.replace("<offset>", OFFSET_OF_TS);
+            case FUNNEL -> FUNNEL_TEMPLATE.replace("<activated>", "CAST(NULL AS BIGINT)");
+            case FUNNEL_WITH_ACTIVATION -> FUNNEL_TEMPLATE.replace("<activated>", ACTIVATED);
+            case EVENT_BUCKETS -> EVENT_BUCKETS.replace("<offset>", OFFSET_OF_TS);
+            case EVENT_NAMES -> EVENT_NAMES;
         };
-        return jdbi.withHandle(handle -> query(handle, BY_USER.replace("<order>", orderBy), workspaceId, range)
-                .bind("limit", limit)
-                .map((rs, ctx) -> new UserCounts(rs.getString("user_id"), rs.getLong("sent"), rs.getLong("invitees"),
-                        rs.getLong("accepted")))
-                .list());
     }
 
     @Override
-    public List<BucketCounts> invitesPerBucket(String workspaceId, QueryRange range, Interval interval) {
-        return jdbi.withHandle(handle -> query(handle, keyed(INVITE_BUCKETS, interval), workspaceId, range)
-                .bind("tz", range.zone().getId())
-                .map((rs, ctx) -> new BucketCounts(rs.getLong("bucket"), rs.getLong("sent"), rs.getLong("accepted")))
-                .list());
-    }
-
-    @Override
-    public FunnelCounts funnel(String workspaceId, QueryRange range, boolean activation) {
-        String sql = FUNNEL.replace("<activated>", activation ? ACTIVATED : "CAST(NULL AS BIGINT)");
-        return jdbi.withHandle(handle -> query(handle, sql, workspaceId, range)
-                .map((rs, ctx) -> new FunnelCounts(rs.getLong("sent"), rs.getLong("accepted"),
-                        rs.getLong("activated"), decimal(rs.getBigDecimal("accept_median")),
-                        decimal(rs.getBigDecimal("accept_p90")), decimal(rs.getBigDecimal("activate_median")),
-                        decimal(rs.getBigDecimal("activate_p90"))))
-                .one());
-    }
-
-    @Override
-    public List<EventBucketCounts> eventsPerBucket(String workspaceId, String eventName, QueryRange range,
-            Interval interval) {
-        return jdbi.withHandle(handle -> handle.createQuery(keyed(EVENT_BUCKETS, interval))
-                .bind("workspace", workspaceId)
-                .bind("event", eventName)
-                .bind("from", range.from().toEpochMilli())
-                .bind("to", range.to().toEpochMilli())
-                .bind("tz", range.zone().getId())
-                .map((rs, ctx) -> new EventBucketCounts(rs.getLong("bucket"), rs.getLong("events"),
-                        rs.getLong("users")))
-                .list());
-    }
-
-    @Override
-    public List<EventNameCounts> eventNames(String workspaceId, QueryRange range) {
-        return jdbi.withHandle(handle -> handle.createQuery(EVENT_NAMES)
-                .bind("workspace", workspaceId)
-                .bind("from", range.from().toEpochMilli())
-                .bind("to", range.to().toEpochMilli())
-                .map((rs, ctx) -> new EventNameCounts(rs.getString("event_name"), rs.getLong("events"),
-                        rs.getLong("users")))
-                .list());
+    String roleFilter() {
+        return ROLE_FILTER;
     }
 
     /**
-     * The bucket key of {@code Interval}, from {@code local_ms} (the event's wall-clock time in the zone, as
-     * epoch milliseconds) and {@code off} (the zone's offset then). Chosen from a closed enum.
+     * From {@code local_ms} (the event's wall-clock time in the zone, as epoch milliseconds) and {@code off}
+     * (the zone's offset then), which the bucket statements compute per row.
      */
-    private static String keyed(String sql, Interval interval) {
-        String key = switch (interval) {
+    @Override
+    String bucketKey(Interval interval) {
+        return switch (interval) {
             case HOUR -> "(local_ms / 3600000) * 3600000 - off";
             case DAY -> "local_ms / 86400000";
             case WEEK -> "local_ms / 86400000 - MOD(local_ms / 86400000 + 3, 7)";
             case MONTH -> "EXTRACT(YEAR FROM DATEADD(MILLISECOND, local_ms, TIMESTAMP '1970-01-01 00:00:00')) * 12"
                     + " + EXTRACT(MONTH FROM DATEADD(MILLISECOND, local_ms, TIMESTAMP '1970-01-01 00:00:00')) - 1";
         };
-        return sql.replace("<key>", key).replace("<offset>", OFFSET.replace("<local>", LOCAL.replace("<ts>", "ts")));
-    }
-
-    private static Double decimal(BigDecimal value) {
-        return value == null ? null : value.doubleValue();
-    }
-
-    /** Binds the common parameters; the role filter is one of two fixed texts, never caller input. */
-    private static Query query(Handle handle, String sql, String workspaceId, QueryRange range) {
-        Query query = handle.createQuery(sql.replace("<roleFilter>", range.role() == null ? "" : ROLE_FILTER))
-                .bind("workspace", workspaceId)
-                .bind("from", range.from().toEpochMilli())
-                .bind("to", range.to().toEpochMilli())
-                .bind("window", range.window().toMillis());
-        if (range.role() != null) {
-            query.bind("role", range.role());
-        }
-        return query;
     }
 }

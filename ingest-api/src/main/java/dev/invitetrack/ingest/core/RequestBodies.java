@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.invitetrack.ingest.api.ApiException;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -32,6 +33,12 @@ public final class RequestBodies {
                 .build();
         factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** The same, with the headers taken from a JAX-RS request. */
+    public JsonNode readJson(HttpHeaders headers, InputStream body, int limit) {
+        return readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
+                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body, limit);
     }
 
     /**

@@ -46,9 +46,7 @@ public final class BatchResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response batch(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body) {
         var receivedAt = clock.instant();
-        var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
-                EventLimits.MAX_BATCH_BYTES);
+        var json = bodies.readJson(headers, body, EventLimits.MAX_BATCH_BYTES);
         BatchResponse response = ingest.batch(auth.workspace(security, json), json, receivedAt);
         return Response.status(response.success() ? Response.Status.OK : Response.Status.BAD_REQUEST)
                 .entity(response)

@@ -47,9 +47,7 @@ public final class CallResource {
     public TrackResponse call(@PathParam("type") String type, @Context SecurityContext security,
             @Context HttpHeaders headers, InputStream body) {
         var receivedAt = clock.instant();
-        var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
-                EventLimits.MAX_EVENT_BYTES);
+        var json = bodies.readJson(headers, body, EventLimits.MAX_EVENT_BYTES);
         // The path template admits only known kinds.
         return ingest.call(auth.workspace(security, json), CallType.fromWire(type).orElseThrow(), json, receivedAt);
     }

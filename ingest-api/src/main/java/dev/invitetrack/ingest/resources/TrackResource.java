@@ -41,9 +41,7 @@ public final class TrackResource {
     @Produces(MediaType.APPLICATION_JSON)
     public TrackResponse track(@Context SecurityContext security, @Context HttpHeaders headers, InputStream body) {
         var receivedAt = clock.instant();
-        var json = bodies.readJson(headers.getHeaderString(HttpHeaders.CONTENT_TYPE),
-                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), headers.getLength(), body,
-                EventLimits.MAX_EVENT_BYTES);
+        var json = bodies.readJson(headers, body, EventLimits.MAX_EVENT_BYTES);
         return ingest.track(auth.workspace(security, json), json, receivedAt);
     }
 }
