@@ -4,6 +4,7 @@
 # over the last 30 days and over the whole history. Writes bench/results/query-latency-BACKEND-N.md.
 # Usage: bench/query-latency.sh h2|clickhouse EVENTS [DAYS_OF_HISTORY]
 #   e.g. bench/query-latency.sh h2 1000000;  bench/query-latency.sh clickhouse 10000000
+# RANGES=month measures the last 30 days only (for a store too slow to measure the whole history).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:?h2 or clickhouse}
@@ -55,18 +56,26 @@ all_from=$(date -u -d "$((days + 1)) days ago" +%Y-%m-%dT00:00:00Z)
 run() { java -cp "$classpath" -Dlogback.configurationFile=/dev/null bench/query-latency/QueryLatency.java "$@" 2>/dev/null | grep -P '\t'; }
 echo "measuring through the API..."
 api_month=$(run api "http://127.0.0.1:$port" demo-read-key "$month_from" "$to")
-api_all=$(run api "http://127.0.0.1:$port" demo-read-key "$all_from" "$to")
+if [ "${RANGES:-all}" = month ]; then
+  api_all=$(echo "$api_month" | awk -F'\t' '{print $1 "\t-\t-"}')
+else
+  api_all=$(run api "http://127.0.0.1:$port" demo-read-key "$all_from" "$to")
+fi
 rss_kb=$(ps -o rss= -p "$server_pid" | tr -d ' ')
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
 echo "measuring the direct SQL..."
 db_month=$(run db "$target" "$month_from" "$to")
-db_all=$(run db "$target" "$all_from" "$to")
+if [ "${RANGES:-all}" = month ]; then
+  db_all=$(echo "$db_month" | awk -F'\t' '{print $1 "\t-\t-"}')
+else
+  db_all=$(run db "$target" "$all_from" "$to")
+fi
 
 out=bench/results/query-latency-$backend-$events.md
 {
   echo "# Query latency: $backend, $(printf "%'d" "$events") events"
   echo
-  echo "Command: \`bench/query-latency.sh $backend $events $days\`"
+  echo "Command: \`${RANGES:+RANGES=$RANGES }bench/query-latency.sh $backend $events $days\`"
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)."
   echo "Commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)'). Date: $(date -u +%F)."
   echo
@@ -79,6 +88,6 @@ out=bench/results/query-latency-$backend-$events.md
   echo "| aggregate | API, last 30 days | SQL, last 30 days | API, all $days days | SQL, all $days days | API / SQL (all) |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   paste <(echo "$api_month") <(echo "$db_month") <(echo "$api_all") <(echo "$db_all") | \
-    awk -F'\t' '{ ratio = ($11 > 0) ? sprintf("%.2f", $8 / $11) : "-"; printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $5, $8, $11, ratio }'
+    awk -F'\t' '{ ratio = ($11 > 0) ? sprintf("%.2f", $8 / $11) : "-"; if ($11 == "-") ratio = "-"; printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $5, $8, $11, ratio }'
 } > "$out"
 cat "$out"
