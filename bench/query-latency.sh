@@ -85,9 +85,9 @@ out=bench/results/query-latency-$backend-$events.md
   echo "API: the REST endpoint over HTTP (JSON). SQL: the same store query sent straight to the database"
   echo "through JDBC, no HTTP. Server RSS after the run: $((rss_kb / 1024)) MB."
   echo
-  echo "| aggregate | API, last 30 days | SQL, last 30 days | API, all $days days | SQL, all $days days | API / SQL (all) |"
+  echo "| aggregate | API, last 30 days | SQL, last 30 days | API, all $days days | SQL, all $days days | API / SQL |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   paste <(echo "$api_month") <(echo "$db_month") <(echo "$api_all") <(echo "$db_all") | \
-    awk -F'\t' '{ ratio = ($11 > 0) ? sprintf("%.2f", $8 / $11) : "-"; if ($11 == "-") ratio = "-"; printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $5, $8, $11, ratio }'
+    awk -F'\t' '{ ratio = ($11 > 0) ? sprintf("%.2f", $8 / $11) : "-"; if ($11 == "-") ratio = ($5 > 0) ? sprintf("%.2f (30 days)", $2 / $5) : "-"; printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $5, $8, $11, ratio }'
 } > "$out"
 cat "$out"

@@ -15,6 +15,7 @@ import dev.invitetrack.ingest.health.StorageHealthCheck;
 import dev.invitetrack.ingest.resources.ApiExceptionMapper;
 import dev.invitetrack.ingest.resources.BatchResource;
 import dev.invitetrack.ingest.resources.CallResource;
+import dev.invitetrack.ingest.resources.DeletionResource;
 import dev.invitetrack.ingest.resources.StorageExceptionMapper;
 import dev.invitetrack.ingest.resources.TrackResource;
 import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
@@ -54,6 +55,7 @@ public final class IngestApi {
         environment.jersey().register(new TrackResource(ingest, bodies, auth, clock));
         environment.jersey().register(new BatchResource(ingest, bodies, auth, clock));
         environment.jersey().register(new CallResource(ingest, bodies, auth, clock));
+        environment.jersey().register(new DeletionResource(storage.events()));
         environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
         return writer;
     }

@@ -213,6 +213,47 @@ public final class ClickHouseEventStore implements EventStore {
     }
 
     @Override
+    public long deleteUser(String workspaceId, String userId) {
+        return delete("user_id", workspaceId, userId);
+    }
+
+    @Override
+    public long deleteInvitee(String workspaceId, String email) {
+        return delete("invitee_email", workspaceId, email);
+    }
+
+    /**
+     * A lightweight DELETE: the rows disappear from every query at once and from disk at the next merge.
+     * The column is one of two names fixed above, never caller text.
+     */
+    private long delete(String column, String workspaceId, String value) {
+        String where = " WHERE workspace_id = ? AND " + column + " = ?";
+        synchronized (writeLock) {
+            try (Connection connection = dataSource.getConnection()) {
+                long deleted;
+                try (PreparedStatement count = connection.prepareStatement("SELECT count() FROM events FINAL" + where)) {
+                    count.setString(1, workspaceId);
+                    count.setString(2, value);
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        deleted = rs.getLong(1);
+                    }
+                }
+                if (deleted > 0) {
+                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events" + where)) {
+                        delete.setString(1, workspaceId);
+                        delete.setString(2, value);
+                        delete.executeUpdate();
+                    }
+                }
+                return deleted;
+            } catch (SQLException e) {
+                throw new StorageException("ClickHouse delete failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
     public void ping() {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SELECT 1");

@@ -19,6 +19,19 @@ public interface EventStore extends AutoCloseable {
      */
     boolean[] write(List<StoredEvent> rows);
 
+    /**
+     * Deletes every event of one person in one workspace, for privacy requests: the events the user sent
+     * ({@code user_id}) and, with {@link #deleteInvitee}, the invites sent to an address and its acceptances.
+     * The exactly-once keys stay, holding no personal data, so a client retry cannot bring an event back.
+     *
+     * @return how many events were deleted
+     * @throws StorageException when the store could not delete
+     */
+    long deleteUser(String workspaceId, String userId);
+
+    /** Deletes the events whose normalized invitee email is {@code email}; see {@link #deleteUser}. */
+    long deleteInvitee(String workspaceId, String email);
+
     /** Cheap liveness probe for health checks. */
     void ping();
 

@@ -31,6 +31,7 @@ public final class H2EventStore implements EventStore {
                                 sent_at, invitee_email, invitee_role, inviter_user_id, properties, context)
             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE NOT EXISTS (SELECT 1 FROM events WHERE workspace_id = ? AND message_id = ?)
+              AND NOT EXISTS (SELECT 1 FROM deleted_message_ids WHERE workspace_id = ? AND message_id = ?)
             """;
 
     private final JdbcConnectionPool pool;
@@ -134,6 +135,8 @@ public final class H2EventStore implements EventStore {
         insert.setString(13, row.contextJson());
         insert.setString(14, row.workspaceId());
         insert.setString(15, row.messageId());
+        insert.setString(16, row.workspaceId());
+        insert.setString(17, row.messageId());
     }
 
     private static void setNullableString(PreparedStatement statement, int index, @Nullable String value)
@@ -169,6 +172,44 @@ public final class H2EventStore implements EventStore {
                 LOG.debug("closing the writer connection failed", e);
             }
             writer = null;
+        }
+    }
+
+    @Override
+    public long deleteUser(String workspaceId, String userId) {
+        return delete("workspace_id = ? AND user_id = ?", workspaceId, userId);
+    }
+
+    @Override
+    public long deleteInvitee(String workspaceId, String email) {
+        return delete("workspace_id = ? AND invitee_email = ?", workspaceId, email);
+    }
+
+    /** Keeps the deleted rows' ids as tombstones and deletes the rows, in one transaction. */
+    private long delete(String where, String workspaceId, String value) {
+        synchronized (writeLock) {
+            try {
+                Connection connection = writerConnection();
+                try (PreparedStatement tombstones = connection.prepareStatement(
+                                "MERGE INTO deleted_message_ids (workspace_id, message_id)"
+                                        + " SELECT workspace_id, message_id FROM events WHERE " + where);
+                        PreparedStatement delete = connection.prepareStatement("DELETE FROM events WHERE " + where)) {
+                    tombstones.setString(1, workspaceId);
+                    tombstones.setString(2, value);
+                    tombstones.executeUpdate();
+                    delete.setString(1, workspaceId);
+                    delete.setString(2, value);
+                    long deleted = delete.executeUpdate();
+                    connection.commit();
+                    return deleted;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                closeWriterQuietly();
+                throw new StorageException("H2 delete failed: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -19,7 +19,7 @@ final class H2SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(H2SchemaMigrator.class);
 
     /** Append only: a released script is never edited, a change is a new version. */
-    static final List<String> SCRIPTS = List.of("V1__events.sql", "V2__user_index.sql");
+    static final List<String> SCRIPTS = List.of("V1__events.sql", "V2__user_index.sql", "V3__deleted_ids.sql");
 
     private final Connection connection;
 

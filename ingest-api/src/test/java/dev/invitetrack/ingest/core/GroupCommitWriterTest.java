@@ -292,6 +292,16 @@ class GroupCommitWriterTest {
         }
 
         @Override
+        public long deleteUser(String workspaceId, String userId) {
+            return delegate.deleteUser(workspaceId, userId);
+        }
+
+        @Override
+        public long deleteInvitee(String workspaceId, String email) {
+            return delegate.deleteInvitee(workspaceId, email);
+        }
+
+        @Override
         public boolean[] write(List<StoredEvent> rows) {
             entered.countDown();
             try {

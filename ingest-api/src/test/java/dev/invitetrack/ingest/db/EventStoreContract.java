@@ -108,4 +108,39 @@ public abstract class EventStoreContract {
         assertThat(fresh).isEqualTo(2_500);
         assertThat(count(storage)).isEqualTo(5_500);
     }
+
+    @Test
+    void deletingAUserRemovesOnlyThatUsersEventsInThatWorkspaceAndKeepsTheOnceKey() {
+        StoredEvent mine = row("acme", "d-1");
+        StoredEvent alsoMine = row("acme", "d-2");
+        StoredEvent sameIdElsewhere = row("globex", "d-3");
+        StoredEvent someoneElse = new StoredEvent("acme", "d-4", "signup", "user-2", null, TestRows.T0, TestRows.T0,
+                null, null, null, null, "{}", "{}");
+        storage.events().write(List.of(mine, alsoMine, sameIdElsewhere, someoneElse));
+
+        assertThat(storage.events().deleteUser("acme", "user-1")).isEqualTo(2);
+
+        assertThat(count(storage, "acme", "d-1")).isZero();
+        assertThat(count(storage, "globex", "d-3")).isEqualTo(1);
+        assertThat(count(storage, "acme", "d-4")).isEqualTo(1);
+        assertThat(storage.events().deleteUser("acme", "user-1")).isZero();
+        // A client retry of a deleted event does not bring it back.
+        assertThat(storage.events().write(List.of(mine))).containsExactly(false);
+        assertThat(count(storage, "acme", "d-1")).isZero();
+    }
+
+    @Test
+    void deletingAnInviteeRemovesTheInvitesToThatAddressAndItsAcceptance() {
+        StoredEvent sent = new StoredEvent("acme", "i-1", "invite_sent", "inviter", null, TestRows.T0, TestRows.T0,
+                null, "gone@example.com", "Admin", null, "{}", "{}");
+        StoredEvent accepted = new StoredEvent("acme", "i-2", "invite_accepted", "new-user", null, TestRows.T0,
+                TestRows.T0, null, "gone@example.com", null, "inviter", "{}", "{}");
+        StoredEvent other = new StoredEvent("acme", "i-3", "invite_sent", "inviter", null, TestRows.T0, TestRows.T0,
+                null, "stays@example.com", null, null, "{}", "{}");
+        storage.events().write(List.of(sent, accepted, other));
+
+        assertThat(storage.events().deleteInvitee("acme", "gone@example.com")).isEqualTo(2);
+        assertThat(count(storage)).isEqualTo(1);
+        assertThat(count(storage, "acme", "i-3")).isEqualTo(1);
+    }
 }

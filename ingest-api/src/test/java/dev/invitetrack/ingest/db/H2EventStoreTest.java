@@ -80,7 +80,8 @@ class H2EventStoreTest extends EventStoreContract {
         List<Map<String, Object>> history = storage.jdbi().withHandle(h -> h.createQuery(
                 "SELECT version, script FROM schema_history ORDER BY version").mapToMap().list());
         assertThat(history).containsExactly(Map.of("version", 1, "script", "V1__events.sql"),
-                Map.of("version", 2, "script", "V2__user_index.sql"));
+                Map.of("version", 2, "script", "V2__user_index.sql"),
+                Map.of("version", 3, "script", "V3__deleted_ids.sql"));
         assertThat(TestRows.count(storage.jdbi())).isEqualTo(1);
         assertThat(storage.events().write(List.of(row("acme", "m-1")))).containsExactly(false);
     }

@@ -1,0 +1,79 @@
+package dev.invitetrack.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.invitetrack.config.InvitetrackConfiguration;
+import io.dropwizard.testing.DropwizardTestSupport;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Privacy deletion through the API: gone from every aggregate, only in the caller's workspace, write key only. */
+class PrivacyDeletionTest {
+    static final String RANGE = "from=2024-09-01&to=2024-10-01";
+
+    @TempDir
+    static Path data;
+
+    static DropwizardTestSupport<InvitetrackConfiguration> server;
+    static ApiClient api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServers.withData(data);
+        server.before();
+        api = TestServers.client(server);
+        for (String key : new String[] {"demo-write-key", "acme-write-key-123"}) {
+            String batch = """
+                    {"batch": [
+                      {"event": "invite_sent", "user_id": "leaver", "message_id": "p1", "timestamp": "2024-09-02T00:00:00Z",
+                       "properties": {"invitee_email": "one@example.com"}},
+                      {"event": "invite_sent", "user_id": "leaver", "message_id": "p2", "timestamp": "2024-09-03T00:00:00Z",
+                       "properties": {"invitee_email": "Private.Person@Example.com"}},
+                      {"event": "invite_accepted", "user_id": "person", "message_id": "p3",
+                       "timestamp": "2024-09-04T00:00:00Z", "properties": {"invitee_email": "private.person@example.com"}},
+                      {"event": "invite_sent", "user_id": "stayer", "message_id": "p4", "timestamp": "2024-09-05T00:00:00Z",
+                       "properties": {"invitee_email": "three@example.com"}}
+                    ]}""";
+            assertThat(api.post("/v1/batch", key, batch).status()).isEqualTo(200);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.after();
+    }
+
+    private static ApiClient.Answer delete(String path, String key) {
+        return api.send(HttpRequest.newBuilder(URI.create(api.uri(path)))
+                .header("Authorization", "Bearer " + key).DELETE());
+    }
+
+    @Test
+    void deletingAUserAndAnInviteeRemovesThemFromTheAggregatesOfThatWorkspaceOnly() {
+        assertThat(delete("/v1/users/leaver", "demo-read-key").status()).isEqualTo(403);
+        assertThat(delete("/v1/invitees/not-an-email", "demo-write-key").json().get("errors").get(0).get("field")
+                .asText()).isEqualTo("email");
+
+        ApiClient.Answer user = delete("/v1/users/leaver", "demo-write-key");
+        assertThat(user.status()).as(user.body()).isEqualTo(200);
+        assertThat(user.json().get("deleted").asLong()).isEqualTo(2);
+        var summary = api.get("/v1/invites/summary?" + RANGE, "demo-read-key").json();
+        assertThat(summary.get("invites_sent").asLong()).isEqualTo(1);
+        assertThat(api.get("/v1/invites/by-user?" + RANGE, "demo-read-key").body()).doesNotContain("leaver");
+
+        // The address in another case is the same person.
+        ApiClient.Answer invitee = delete("/v1/invitees/PRIVATE.person@example.COM", "demo-write-key");
+        assertThat(invitee.json().get("deleted").asLong()).isEqualTo(1);
+        assertThat(api.get("/v1/events/names?" + RANGE, "demo-read-key").body()).doesNotContain("invite_accepted");
+
+        // The other workspace still has everything.
+        var acme = api.get("/v1/invites/summary?" + RANGE, "acme-read-key-456").json();
+        assertThat(acme.get("invites_sent").asLong()).isEqualTo(3);
+        assertThat(acme.get("invites_accepted").asLong()).isEqualTo(1);
+    }
+}
