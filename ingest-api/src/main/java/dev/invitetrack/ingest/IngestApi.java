@@ -17,7 +17,6 @@ import dev.invitetrack.ingest.resources.BatchResource;
 import dev.invitetrack.ingest.resources.CallResource;
 import dev.invitetrack.ingest.resources.DeletionResource;
 import dev.invitetrack.ingest.resources.StorageExceptionMapper;
-import dev.invitetrack.ingest.resources.TrackResource;
 import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
 import dev.invitetrack.ingest.resources.WebApplicationExceptionMapper;
 import io.dropwizard.core.setup.Environment;
@@ -52,7 +51,6 @@ public final class IngestApi {
         IngestService ingest = new IngestService(new EventParser(), writer, config.getCommitTimeout().toJavaDuration());
         RequestBodies bodies = new RequestBodies();
         BodyKeyAuthenticator auth = new BodyKeyAuthenticator(keyRing);
-        environment.jersey().register(new TrackResource(ingest, bodies, auth, clock));
         environment.jersey().register(new BatchResource(ingest, bodies, auth, clock));
         environment.jersey().register(new CallResource(ingest, bodies, auth, clock));
         environment.jersey().register(new DeletionResource(storage.events()));

@@ -23,10 +23,11 @@ import java.io.InputStream;
 import java.time.Clock;
 
 /**
- * Segment's other calls, {@code POST /v1/identify|page|screen|group|alias}: stored as generic events named
- * after their kind, so an app instrumented with a Segment library loses nothing by pointing it here.
+ * One call, answered after it is durably stored: {@code POST /v1/track} (one event), and Segment's other
+ * calls, {@code POST /v1/identify|page|screen|group|alias}, stored as generic events named after their kind
+ * so that an app instrumented with a Segment library loses nothing by pointing it here.
  */
-@Path("/v1/{type: identify|page|screen|group|alias}")
+@Path("/v1/{type: track|identify|page|screen|group|alias}")
 @RequiresKey(value = KeyKind.WRITE, keyInBodyAllowed = true)
 public final class CallResource {
     private final IngestService ingest;
