@@ -3,23 +3,19 @@ package dev.invitetrack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.invitetrack.config.InvitetrackConfiguration;
-import io.dropwizard.testing.DropwizardTestSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,23 +28,16 @@ class BadInputTest {
     static final String VALID = """
             {"event": "invite_sent", "user_id": "u1", "properties": {"invitee_email": "ok@example.com"}}""";
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.Backend.H2);
 
-    static DropwizardTestSupport<InvitetrackConfiguration> server;
     static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.withData(data);
-        server.before();
-        api = TestServers.client(server);
+        api = server.api();
     }
 
-    @AfterAll
-    static void stop() {
-        server.after();
-    }
 
     /** One bad request and what it must get back. */
     record Case(String name, String method, String path, @Nullable String key, @Nullable String contentType,
@@ -194,7 +183,7 @@ class BadInputTest {
         }
         // A fresh connection per case: after refusing a body unread (413) the server closes the connection,
         // and a pooled connection could be reused by the next case while it closes.
-        ApiClient.Answer answer = new ApiClient(server.getLocalPort()).send(request);
+        ApiClient.Answer answer = new ApiClient(server.port()).send(request);
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(c.status());
         assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -241,7 +230,7 @@ class BadInputTest {
     @Test
     void theServerStaysHealthyAfterTheCatalogue() throws IOException {
         cases().forEach(this::badInputGetsTheDocumentedStatusAndNamesTheField);
-        ApiClient admin = new ApiClient(server.getAdminPort());
+        ApiClient admin = new ApiClient(server.adminPort());
         ApiClient.Answer health = admin.send(HttpRequest.newBuilder(URI.create(admin.uri("/healthcheck"))).GET());
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("storage").get("healthy").asBoolean()).isTrue();

@@ -2,29 +2,22 @@ package dev.invitetrack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.invitetrack.config.InvitetrackConfiguration;
-import io.dropwizard.testing.DropwizardTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every aggregate as CSV: header row, the JSON's columns, RFC 4180 quoting, formulas neutralised. */
 class CsvExportTest {
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.Backend.H2);
 
-    static DropwizardTestSupport<InvitetrackConfiguration> server;
     static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.withData(data);
-        server.before();
-        api = TestServers.client(server);
+        api = server.api();
         String batch = """
                 {"batch": [
                   {"event": "invite_sent", "user_id": "=HYPERLINK(\\"http://evil\\")", "message_id": "c1",
@@ -38,10 +31,6 @@ class CsvExportTest {
         assertThat(api.post("/v1/batch", "demo-write-key", batch).status()).isEqualTo(200);
     }
 
-    @AfterAll
-    static void stop() {
-        server.after();
-    }
 
     @Test
     void byRoleAsCsvHasTheJsonColumnsAndQuotesCommas() {

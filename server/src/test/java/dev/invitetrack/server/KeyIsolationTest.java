@@ -2,18 +2,14 @@ package dev.invitetrack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.invitetrack.config.InvitetrackConfiguration;
-import io.dropwizard.testing.DropwizardTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Keys: write keys only write, read keys only read, and a workspace's keys see only that workspace. */
 class KeyIsolationTest {
@@ -22,23 +18,16 @@ class KeyIsolationTest {
             "/v1/invites/by-role?from=2024-05-01&to=2024-06-01",
             "/v1/invites/by-user?from=2024-05-01&to=2024-06-01");
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.Backend.H2);
 
-    static DropwizardTestSupport<InvitetrackConfiguration> server;
     static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.withData(data);
-        server.before();
-        api = TestServers.client(server);
+        api = server.api();
     }
 
-    @AfterAll
-    static void stop() {
-        server.after();
-    }
 
     private static String invite(String messageId, String email) {
         return invite(messageId, email, "2024-05-02T00:00:00Z");

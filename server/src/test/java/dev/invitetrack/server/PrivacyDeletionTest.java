@@ -2,31 +2,24 @@ package dev.invitetrack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.invitetrack.config.InvitetrackConfiguration;
-import io.dropwizard.testing.DropwizardTestSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Privacy deletion through the API: gone from every aggregate, only in the caller's workspace, write key only. */
 class PrivacyDeletionTest {
     static final String RANGE = "from=2024-09-01&to=2024-10-01";
 
-    @TempDir
-    static Path data;
+    @RegisterExtension
+    static final RunningServer server = new RunningServer(TestServers.Backend.H2);
 
-    static DropwizardTestSupport<InvitetrackConfiguration> server;
     static ApiClient api;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServers.withData(data);
-        server.before();
-        api = TestServers.client(server);
+        api = server.api();
         for (String key : new String[] {"demo-write-key", "acme-write-key-123"}) {
             String batch = """
                     {"batch": [
@@ -43,10 +36,6 @@ class PrivacyDeletionTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        server.after();
-    }
 
     private static ApiClient.Answer delete(String path, String key) {
         return api.send(HttpRequest.newBuilder(URI.create(api.uri(path)))
