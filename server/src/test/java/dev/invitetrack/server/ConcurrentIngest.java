@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.invitetrack.config.InvitetrackConfiguration;
-import io.dropwizard.testing.DropwizardTestSupport;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many writers at once, through both endpoints, with retries: every event counted exactly once. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,24 +26,17 @@ abstract class ConcurrentIngest {
     static final int EVENTS_PER_THREAD = 500;
     static final int BATCH_SIZE = 50;
 
-    Path data;
+    // An instance field: with one instance per class it starts before @BeforeAll, on this class's backend.
+    @RegisterExtension
+    final RunningServer server = new RunningServer(backend());
 
-    DropwizardTestSupport<InvitetrackConfiguration> server;
     ApiClient api;
 
     @BeforeAll
     void start() throws Exception {
-        data = Files.createTempDirectory("invitetrack-e2e-");
-        server = TestServers.on(backend(), data);
-        server.before();
-        api = TestServers.client(server);
+        api = server.api();
     }
 
-    @AfterAll
-    void stop() throws IOException {
-        server.after();
-        TestServers.delete(data);
-    }
 
     @Test
     void sixteenThreadsOfFiveHundredEventsAreCountedExactlyEightThousand() throws Exception {

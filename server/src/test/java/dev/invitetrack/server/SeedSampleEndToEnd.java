@@ -3,17 +3,13 @@ package dev.invitetrack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.invitetrack.config.InvitetrackConfiguration;
-import io.dropwizard.testing.DropwizardTestSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seed's "Try Out!" sample, verbatim, through the real server: stored once, counted once. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -21,26 +17,19 @@ abstract class SeedSampleEndToEnd {
     /** The backend this run is on; each backend has its own subclass. */
     abstract TestServers.Backend backend();
 
-    Path data;
+    // An instance field: with one instance per class it starts before @BeforeAll, on this class's backend.
+    @RegisterExtension
+    final RunningServer server = new RunningServer(backend());
 
-    DropwizardTestSupport<InvitetrackConfiguration> server;
     ApiClient api;
     String seed;
 
     @BeforeAll
     void start() throws Exception {
-        data = Files.createTempDirectory("invitetrack-e2e-");
-        server = TestServers.on(backend(), data);
-        server.before();
-        api = TestServers.client(server);
+        api = server.api();
         seed = readResource("/seed-try-out.json");
     }
 
-    @AfterAll
-    void stop() throws IOException {
-        server.after();
-        TestServers.delete(data);
-    }
 
     @Test
     void seedSampleIsAcceptedWithTwoDigitYearWarningAndCountedOnceByRole() {
