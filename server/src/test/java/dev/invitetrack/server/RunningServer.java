@@ -18,6 +18,7 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
     private Path place;
     private DropwizardTestSupport<InvitetrackConfiguration> support;
     private ApiClient api;
+    private boolean stopped;
 
     RunningServer(TestServers.Backend backend) {
         this.backend = backend;
@@ -33,8 +34,16 @@ final class RunningServer implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        support.after();
+        stop();
         TestServers.delete(place);
+    }
+
+    /** Stops the server before the class ends, as an outage would; its storage stays until the end. */
+    void stop() {
+        if (!stopped) {
+            stopped = true;
+            support.after();
+        }
     }
 
     ApiClient api() {

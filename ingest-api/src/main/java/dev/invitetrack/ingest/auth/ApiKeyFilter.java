@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 final class ApiKeyFilter implements ContainerRequestFilter {
     private static final String CHALLENGE = "Bearer realm=\"invitetrack\", Basic realm=\"invitetrack\"";
+    /** Offering Basic to a script would make the browser pop up its own password dialog over the page. */
+    private static final String SCRIPT_CHALLENGE = "Bearer realm=\"invitetrack\"";
 
     private final KeyRing keyRing;
     private final KeyKind required;
@@ -116,7 +118,8 @@ final class ApiKeyFilter implements ContainerRequestFilter {
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(ErrorResponse.of("Authorization", message));
         if (status == Response.Status.UNAUTHORIZED) {
-            response.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+            boolean fromScript = "XMLHttpRequest".equalsIgnoreCase(request.getHeaderString("X-Requested-With"));
+            response.header(HttpHeaders.WWW_AUTHENTICATE, fromScript ? SCRIPT_CHALLENGE : CHALLENGE);
         }
         request.abortWith(response.build());
     }
