@@ -23,6 +23,10 @@ if [ -z "${CLICKHOUSE_URL:-}" ]; then
   command -v curl >/dev/null || missing+=(curl)
 fi
 
+# The dashboard tests drive Debian's headless Chromium through its chromedriver (Selenium).
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+[ -x "${CHROMEDRIVER:-/usr/bin/chromedriver}" ] || missing+=(chromium-driver)
+
 if [ ${#missing[@]} -gt 0 ]; then
   echo "test.sh: installing ${missing[*]}"
   as_root apt-get update -q

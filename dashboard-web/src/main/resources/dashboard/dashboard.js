@@ -248,6 +248,7 @@
     renderRangeLabel(p);
     setBusy(true);
     $('#error').hidden = true;
+    dashboard.classList.remove('is-error');
 
     const v = views(p);
     const load = (name) => api(v[name].path, v[name].params, controller.signal);
@@ -290,6 +291,8 @@
       return;
     }
     dashboard.dataset.state = 'error';
+    // what is on the page answers an earlier view: hide it rather than let it pass for this one
+    dashboard.classList.add('is-error');
     $('#error-message').textContent = error.message || String(error);
     $('#error').hidden = false;
     $('#error').dataset.kind = error.kind || 'script';

@@ -67,6 +67,17 @@ class KeyIsolationTest {
     }
 
     @Test
+    void scriptsAreNotOfferedBasicSoBrowsersShowNoPasswordDialog() {
+        ApiClient.Answer plain = api.get(QUERY, "no-such-key-at-all");
+        assertThat(plain.headers().get("www-authenticate").get(0)).contains("Basic");
+        ApiClient.Answer fromScript = api.send(HttpRequest.newBuilder(URI.create(api.uri(QUERY)))
+                .header("Authorization", "Bearer no-such-key-at-all")
+                .header("X-Requested-With", "XMLHttpRequest").GET());
+        assertThat(fromScript.status()).isEqualTo(401);
+        assertThat(fromScript.headers().get("www-authenticate")).containsExactly("Bearer realm=\"invitetrack\"");
+    }
+
+    @Test
     void aWorkspaceSeesOnlyItsOwnEventsAndTheSameMessageIdIsIndependentPerWorkspace() {
         assertThat(api.post("/v1/track", "acme-write-key-123", invite("shared-id", "x@acme.example")).status())
                 .isEqualTo(200);
