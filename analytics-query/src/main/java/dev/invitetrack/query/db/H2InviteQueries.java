@@ -4,22 +4,22 @@ import dev.invitetrack.query.core.Interval;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The H2 dialect of {@link InviteQueries}. Times are epoch milliseconds. The first acceptance of each send
- * is found by an index seek on (workspace_id, invitee_email, event_name, ts).
+ * The H2 dialect of {@link InviteQueries}. Times are epoch milliseconds. Invite aggregates read
+ * {@code invite_sends}, where the store keeps every send with its first acceptance (see V4__invite_sends.sql),
+ * through an index that covers them; other events are read from {@code events}.
  */
 public final class H2InviteQueries extends SqlInviteQueries {
-    /** Sends in range with the time of their first acceptance within the window (null if none). */
+    /**
+     * Sends in range with the time of their first acceptance within the window (null if none). invite_sends
+     * holds each send's first acceptance at any delay, matched when the events arrived; the first within the
+     * window is that one when it falls inside the window, and there is none otherwise.
+     */
     private static final String SENDS = """
             WITH sends AS (
                 SELECT s.user_id, s.invitee_email, s.invitee_role, s.ts,
-                       (SELECT MIN(a.ts) FROM events a
-                         WHERE a.workspace_id = s.workspace_id
-                           AND a.invitee_email = s.invitee_email
-                           AND a.event_name = 'invite_accepted'
-                           AND a.ts >= s.ts AND a.ts < s.ts + :window) AS accepted_ts
-                  FROM events s
+                       CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_ts END AS accepted_ts
+                  FROM invite_sends s
                  WHERE s.workspace_id = :workspace
-                   AND s.event_name = 'invite_sent'
                    AND s.ts >= :from AND s.ts < :to
                    <roleFilter>)
             """;
@@ -83,18 +83,10 @@ public final class H2InviteQueries extends SqlInviteQueries {
     private static final String FUNNEL_TEMPLATE = """
             WITH sends AS (
                 SELECT s.ts,
-                       (SELECT MIN(a.ts) FROM events a
-                         WHERE a.workspace_id = s.workspace_id AND a.invitee_email = s.invitee_email
-                           AND a.event_name = 'invite_accepted'
-                           AND a.ts >= s.ts AND a.ts < s.ts + :window) AS accepted_ts,
-                       (SELECT a.user_id FROM events a
-                         WHERE a.workspace_id = s.workspace_id AND a.invitee_email = s.invitee_email
-                           AND a.event_name = 'invite_accepted'
-                           AND a.ts >= s.ts AND a.ts < s.ts + :window
-                         ORDER BY a.ts, a.user_id LIMIT 1) AS accepted_user
-                  FROM events s
+                       CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_ts END AS accepted_ts,
+                       CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_user END AS accepted_user
+                  FROM invite_sends s
                  WHERE s.workspace_id = :workspace
-                   AND s.event_name = 'invite_sent'
                    AND s.ts >= :from AND s.ts < :to
                    <roleFilter>
             ), steps AS (

@@ -3,6 +3,7 @@ package dev.invitetrack.ingest.db;
 import static java.util.Objects.requireNonNull;
 
 import dev.invitetrack.config.H2StorageConfig;
+import dev.invitetrack.event.EventNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +36,28 @@ public final class H2EventStore implements EventStore {
             WHERE NOT EXISTS (SELECT 1 FROM events WHERE workspace_id = ? AND message_id = ?)
               AND NOT EXISTS (SELECT 1 FROM deleted_message_ids WHERE workspace_id = ? AND message_id = ?)
             """;
+
+    private static final String INSERT_SEND = """
+            INSERT INTO invite_sends (workspace_id, message_id, ts, user_id, invitee_email, invitee_role)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """;
+
+    /**
+     * Sets each send's first acceptance (the earliest invite_accepted of its email at or after it, ties to the
+     * smallest user id) from the events as they are now. Every change goes through this one definition:
+     * a new send, a new acceptance, a deleted user.
+     */
+    private static final String MATCH_SENDS = """
+            UPDATE invite_sends s
+               SET (accepted_ts, accepted_user) = (
+                   SELECT a.ts, a.user_id FROM events a
+                    WHERE a.workspace_id = s.workspace_id AND a.invitee_email = s.invitee_email
+                      AND a.event_name = 'invite_accepted' AND a.ts >= s.ts
+                    ORDER BY a.ts, a.user_id LIMIT 1)
+             WHERE s.workspace_id = ? AND <which>
+            """;
+    private static final String MATCH_SENDS_OF_INVITEE = MATCH_SENDS.replace("<which>", "s.invitee_email = ?");
+    private static final String MATCH_SENDS_ACCEPTED_BY = MATCH_SENDS.replace("<which>", "s.accepted_user = ?");
 
     private final JdbcConnectionPool pool;
     private final String description;
@@ -102,6 +127,7 @@ public final class H2EventStore implements EventStore {
                     for (int c = 0; c < counts.length; c++) {
                         inserted[candidates.get(c)] = counts[c] > 0;
                     }
+                    matchInvites(connection, rows, inserted);
                     connection.commit();
                 } catch (SQLException | RuntimeException e) {
                     rollbackQuietly(connection);
@@ -112,6 +138,54 @@ public final class H2EventStore implements EventStore {
                 closeWriterQuietly();
                 throw new StorageException("H2 write failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Adds the new sends to invite_sends and re-matches every send of each invitee email that got a new send
+     * or a new acceptance, inside the transaction that stores the events: a send and its acceptance may
+     * arrive in either order, in one batch or in two.
+     */
+    private static void matchInvites(Connection connection, List<StoredEvent> rows, boolean[] inserted)
+            throws SQLException {
+        Set<List<String>> invitees = new LinkedHashSet<>();
+        try (PreparedStatement send = connection.prepareStatement(INSERT_SEND)) {
+            boolean any = false;
+            for (int i = 0; i < rows.size(); i++) {
+                StoredEvent row = rows.get(i);
+                if (!inserted[i]) {
+                    continue;
+                }
+                if (EventNames.INVITE_SENT.equals(row.eventName())) {
+                    send.setString(1, row.workspaceId());
+                    send.setString(2, row.messageId());
+                    send.setLong(3, row.timestamp().toEpochMilli());
+                    setNullableString(send, 4, row.userId());
+                    setNullableString(send, 5, row.inviteeEmail());
+                    setNullableString(send, 6, row.inviteeRole());
+                    send.addBatch();
+                    any = true;
+                    if (row.inviteeEmail() != null) {
+                        invitees.add(List.of(row.workspaceId(), row.inviteeEmail()));
+                    }
+                } else if (EventNames.INVITE_ACCEPTED.equals(row.eventName()) && row.inviteeEmail() != null) {
+                    invitees.add(List.of(row.workspaceId(), row.inviteeEmail()));
+                }
+            }
+            if (any) {
+                send.executeBatch();
+            }
+        }
+        if (invitees.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement match = connection.prepareStatement(MATCH_SENDS_OF_INVITEE)) {
+            for (List<String> invitee : invitees) {
+                match.setString(1, invitee.get(0));
+                match.setString(2, invitee.get(1));
+                match.addBatch();
+            }
+            match.executeBatch();
         }
     }
 
@@ -177,16 +251,21 @@ public final class H2EventStore implements EventStore {
 
     @Override
     public long deleteUser(String workspaceId, String userId) {
-        return delete("workspace_id = ? AND user_id = ?", workspaceId, userId);
+        // The user's own sends go; sends the user accepted are matched again without that acceptance.
+        return delete("workspace_id = ? AND user_id = ?", workspaceId, userId, MATCH_SENDS_ACCEPTED_BY);
     }
 
     @Override
     public long deleteInvitee(String workspaceId, String email) {
-        return delete("workspace_id = ? AND invitee_email = ?", workspaceId, email);
+        // Every send and acceptance of the email goes, so nothing is left to match again.
+        return delete("workspace_id = ? AND invitee_email = ?", workspaceId, email, null);
     }
 
-    /** Keeps the deleted rows' ids as tombstones and deletes the rows, in one transaction. */
-    private long delete(String where, String workspaceId, String value) {
+    /**
+     * Keeps the deleted rows' ids as tombstones, deletes the rows and their invite_sends rows, and runs
+     * {@code rematch} (if any) for the deleted value, in one transaction.
+     */
+    private long delete(String where, String workspaceId, String value, @Nullable String rematch) {
         synchronized (writeLock) {
             try {
                 Connection connection = writerConnection();
@@ -200,6 +279,19 @@ public final class H2EventStore implements EventStore {
                     delete.setString(1, workspaceId);
                     delete.setString(2, value);
                     long deleted = delete.executeUpdate();
+                    try (PreparedStatement sends = connection.prepareStatement("DELETE FROM invite_sends WHERE "
+                            + where)) {
+                        sends.setString(1, workspaceId);
+                        sends.setString(2, value);
+                        sends.executeUpdate();
+                    }
+                    if (rematch != null) {
+                        try (PreparedStatement match = connection.prepareStatement(rematch)) {
+                            match.setString(1, workspaceId);
+                            match.setString(2, value);
+                            match.executeUpdate();
+                        }
+                    }
                     connection.commit();
                     return deleted;
                 } catch (SQLException | RuntimeException e) {

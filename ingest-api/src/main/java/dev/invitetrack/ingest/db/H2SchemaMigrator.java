@@ -19,7 +19,8 @@ final class H2SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(H2SchemaMigrator.class);
 
     /** Append only: a released script is never edited, a change is a new version. */
-    static final List<String> SCRIPTS = List.of("V1__events.sql", "V2__user_index.sql", "V3__deleted_ids.sql");
+    static final List<String> SCRIPTS = List.of("V1__events.sql", "V2__user_index.sql", "V3__deleted_ids.sql",
+            "V4__invite_sends.sql");
 
     private final Connection connection;
 
