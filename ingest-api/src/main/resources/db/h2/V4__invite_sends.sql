@@ -30,7 +30,7 @@ SELECT workspace_id, message_id, ts, user_id, invitee_email, invitee_role
 
 UPDATE invite_sends s
    SET (accepted_ts, accepted_user) = (
-       SELECT a.ts, a.user_id FROM events a
+       SELECT a.ts, a.user_id FROM events a USE INDEX (events_by_invitee)
         WHERE a.workspace_id = s.workspace_id AND a.invitee_email = s.invitee_email
           AND a.event_name = 'invite_accepted' AND a.ts >= s.ts
         ORDER BY a.ts, a.user_id LIMIT 1);

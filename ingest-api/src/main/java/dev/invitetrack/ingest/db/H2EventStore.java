@@ -50,7 +50,7 @@ public final class H2EventStore implements EventStore {
     private static final String MATCH_SENDS = """
             UPDATE invite_sends s
                SET (accepted_ts, accepted_user) = (
-                   SELECT a.ts, a.user_id FROM events a
+                   SELECT a.ts, a.user_id FROM events a USE INDEX (events_by_invitee)
                     WHERE a.workspace_id = s.workspace_id AND a.invitee_email = s.invitee_email
                       AND a.event_name = 'invite_accepted' AND a.ts >= s.ts
                     ORDER BY a.ts, a.user_id LIMIT 1)
