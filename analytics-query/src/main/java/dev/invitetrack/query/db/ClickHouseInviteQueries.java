@@ -4,38 +4,38 @@ import dev.invitetrack.query.core.Interval;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The ClickHouse dialect of {@link InviteQueries}. Every read uses FINAL so that a row written twice by a
- * retried insert counts once even before ClickHouse merges it away. Each send's first acceptance is found
- * with an ASOF join (the earliest acceptance of the same email at or after the send), then kept only when
- * it falls inside the window: the same definition as the H2 dialect, computed in one pass.
+ * The ClickHouse dialect of {@link InviteQueries}. Invite aggregates read {@code invite_sends} and
+ * {@code invite_acceptances} (see V2__invite_tables.sql): narrow, time-sorted copies of the two invite events
+ * in which users and emails are also 64-bit keys. Each send's first acceptance is found with an ASOF join
+ * on the email key (the earliest acceptance of the same email at or after the send), then kept only when
+ * it falls inside the window: the same definition as the H2 dialect, computed in one pass. Every read uses
+ * FINAL, so a row that reached ClickHouse twice counts once even before a merge.
  */
 public final class ClickHouseInviteQueries extends SqlInviteQueries {
     private static final String MATCHED = """
             WITH sends AS (
-                SELECT user_id, invitee_email, invitee_role, ts
-                  FROM events FINAL
+                SELECT user_id, user_key, email_key, invitee_role, ts
+                  FROM invite_sends FINAL
                  WHERE workspace_id = :workspace
-                   AND event_name = 'invite_sent'
                    AND ts >= fromUnixTimestamp64Milli(toInt64(:from), 'UTC')
                    AND ts < fromUnixTimestamp64Milli(toInt64(:to), 'UTC')
                    <roleFilter>
             ), acceptances AS (
-                SELECT invitee_email, ts AS accepted_ts, user_id AS acceptor
-                  FROM events FINAL
+                SELECT email_key, ts AS accepted_ts, user_id AS acceptor
+                  FROM invite_acceptances FINAL
                  WHERE workspace_id = :workspace
-                   AND event_name = 'invite_accepted'
                    AND ts >= fromUnixTimestamp64Milli(toInt64(:from), 'UTC')
                    AND ts < fromUnixTimestamp64Milli(toInt64(:to) + toInt64(:window), 'UTC')
             ), matched AS (
-                SELECT s.user_id AS user_id, s.invitee_email AS invitee_email, s.invitee_role AS invitee_role,
-                       s.ts AS ts,
+                SELECT s.user_id AS user_id, s.user_key AS user_key, s.email_key AS email_key,
+                       s.invitee_role AS invitee_role, s.ts AS ts,
                        if(a.accepted_ts < s.ts + toIntervalMillisecond(toInt64(:window)), a.accepted_ts, NULL)
                            AS accepted_ts,
                        if(a.accepted_ts < s.ts + toIntervalMillisecond(toInt64(:window)), a.acceptor, NULL)
                            AS accepted_user
                   FROM sends AS s
                   ASOF LEFT JOIN acceptances AS a
-                    ON s.invitee_email = a.invitee_email AND a.accepted_ts >= s.ts
+                    ON s.email_key = a.email_key AND a.accepted_ts >= s.ts
             )
             """;
 
@@ -43,8 +43,8 @@ public final class ClickHouseInviteQueries extends SqlInviteQueries {
 
     private static final String SUMMARY = MATCHED + """
             SELECT count() AS sent,
-                   uniqExact(user_id) AS inviters,
-                   uniqExact(invitee_email) AS invitees,
+                   uniqExact(user_key) AS inviters,
+                   uniqExact(email_key) AS invitees,
                    count(accepted_ts) AS accepted,
                    quantileExactInclusiveIf(0.5)(
                        toUnixTimestamp64Milli(assumeNotNull(accepted_ts)) - toUnixTimestamp64Milli(ts),
@@ -54,7 +54,7 @@ public final class ClickHouseInviteQueries extends SqlInviteQueries {
             """;
 
     private static final String BY_ROLE = MATCHED + """
-            SELECT nullIf(invitee_role, '') AS role, count() AS sent, uniqExact(user_id) AS inviters,
+            SELECT nullIf(invitee_role, '') AS role, count() AS sent, uniqExact(user_key) AS inviters,
                    count(accepted_ts) AS accepted
               FROM matched
              GROUP BY invitee_role
@@ -62,7 +62,7 @@ public final class ClickHouseInviteQueries extends SqlInviteQueries {
             """;
 
     private static final String BY_USER = MATCHED + """
-            SELECT user_id, count() AS sent, uniqExact(invitee_email) AS invitees, count(accepted_ts) AS accepted
+            SELECT user_id, count() AS sent, uniqExact(email_key) AS invitees, count(accepted_ts) AS accepted
               FROM matched
              GROUP BY user_id
              ORDER BY <order>, user_id

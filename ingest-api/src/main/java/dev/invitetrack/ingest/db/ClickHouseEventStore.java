@@ -214,19 +214,24 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public long deleteUser(String workspaceId, String userId) {
-        return delete("user_id", workspaceId, userId);
+        return delete("user_id", workspaceId, userId, List.of(
+                "DELETE FROM invite_sends WHERE workspace_id = ? AND user_id = ?",
+                "DELETE FROM invite_acceptances WHERE workspace_id = ? AND user_id = ?"));
     }
 
     @Override
     public long deleteInvitee(String workspaceId, String email) {
-        return delete("invitee_email", workspaceId, email);
+        return delete("invitee_email", workspaceId, email, List.of(
+                "DELETE FROM invite_sends WHERE workspace_id = ? AND email_key = sipHash64(?)",
+                "DELETE FROM invite_acceptances WHERE workspace_id = ? AND email_key = sipHash64(?)"));
     }
 
     /**
-     * A lightweight DELETE: the rows disappear from every query at once and from disk at the next merge.
-     * The column is one of two names fixed above, never caller text.
+     * Lightweight DELETEs: the rows disappear from every query at once and from disk at the next merge.
+     * The invite tables go first, so that a retry after a failure half-way still finds the events and
+     * finishes the job. The column is one of two names fixed above, never caller text.
      */
-    private long delete(String column, String workspaceId, String value) {
+    private long delete(String column, String workspaceId, String value, List<String> inviteTables) {
         String where = " WHERE workspace_id = ? AND " + column + " = ?";
         synchronized (writeLock) {
             try (Connection connection = dataSource.getConnection()) {
@@ -240,6 +245,13 @@ public final class ClickHouseEventStore implements EventStore {
                     }
                 }
                 if (deleted > 0) {
+                    for (String sql : inviteTables) {
+                        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                            delete.setString(1, workspaceId);
+                            delete.setString(2, value);
+                            delete.executeUpdate();
+                        }
+                    }
                     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events" + where)) {
                         delete.setString(1, workspaceId);
                         delete.setString(2, value);

@@ -99,6 +99,63 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         storage.events().migrate();
         Integer version = storage.jdbi().withHandle(h -> h.createQuery("SELECT max(version) FROM schema_history")
                 .mapTo(Integer.class).one());
-        assertThat(version).isEqualTo(1);
+        assertThat(version).isEqualTo(2);
+    }
+
+    private long inviteRows(String table) {
+        return storage.jdbi().withHandle(h -> h.createQuery("SELECT count() FROM " + table + " FINAL")
+                .mapTo(Long.class).one());
+    }
+
+    private static StoredEvent invite(String messageId, String event, String userId, String email) {
+        Instant ts = Instant.parse("2024-05-01T10:00:00Z");
+        return new StoredEvent("acme", messageId, event, userId, null, ts, ts, null, email, null, null, "{}", "{}");
+    }
+
+    @Test
+    void inviteEventsReachTheInviteTablesOnceAndLeaveThemWithTheirPerson() {
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                invite("s2", "invite_sent", "bob", "b@example.com"),
+                invite("x1", "invite_accepted", "new-a", "a@example.com"),
+                invite("p1", "project_created", "new-a", null)));
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                invite("x1", "invite_accepted", "new-a", "a@example.com")));
+        assertThat(inviteRows("invite_sends")).isEqualTo(2);
+        assertThat(inviteRows("invite_acceptances")).isEqualTo(1);
+        Map<String, Object> send = storage.jdbi().withHandle(h -> h.createQuery("""
+                SELECT user_id, user_key = sipHash64('alice') AS user_keyed,
+                       email_key = sipHash64('a@example.com') AS email_keyed
+                  FROM invite_sends FINAL WHERE message_id = 's1'""").mapToMap().one());
+        assertThat(send).containsEntry("user_id", "alice");
+        assertThat(((Number) send.get("user_keyed")).intValue()).isEqualTo(1);
+        assertThat(((Number) send.get("email_keyed")).intValue()).isEqualTo(1);
+
+        storage.events().deleteUser("acme", "new-a");
+        assertThat(inviteRows("invite_acceptances")).isZero();
+        storage.events().deleteInvitee("acme", "b@example.com");
+        assertThat(inviteRows("invite_sends")).isEqualTo(1);
+        storage.events().deleteUser("acme", "alice");
+        assertThat(inviteRows("invite_sends")).isZero();
+    }
+
+    @Test
+    void upgradingFromTheFirstSchemaCopiesTheInviteEventsItHolds() {
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                invite("x1", "invite_accepted", "new-a", "a@example.com")));
+        // back to schema version 1: no invite tables, the events still there
+        storage.jdbi().useHandle(h -> {
+            for (String table : List.of("invite_sends_from_events", "invite_acceptances_from_events",
+                    "invite_sends", "invite_acceptances")) {
+                h.execute("DROP TABLE " + table);
+            }
+            h.execute("TRUNCATE TABLE schema_history");
+            h.execute("INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')");
+        });
+        storage.events().migrate();
+        assertThat(inviteRows("invite_sends")).isEqualTo(1);
+        assertThat(inviteRows("invite_acceptances")).isEqualTo(1);
+        // and the views are back: new invite events reach the tables again
+        storage.events().write(List.of(invite("s2", "invite_sent", "alice", "c@example.com")));
+        assertThat(inviteRows("invite_sends")).isEqualTo(2);
     }
 }

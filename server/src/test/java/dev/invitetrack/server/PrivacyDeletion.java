@@ -6,20 +6,23 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.TestInstance;
 
-/** Privacy deletion through the API: gone from every aggregate, only in the caller's workspace, write key only. */
-class PrivacyDeletionTest {
+/**
+ * Privacy deletion through the API: gone from every aggregate, only in the caller's workspace, write key only;
+ * run on each backend by a subclass that names its server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PrivacyDeletion {
     static final String RANGE = "from=2024-09-01&to=2024-10-01";
 
-    @RegisterExtension
-    static final RunningServer server = new RunningServer(TestServers.Backend.H2);
+    ApiClient api;
 
-    static ApiClient api;
+    abstract RunningServer server();
 
     @BeforeAll
-    static void start() throws Exception {
-        api = server.api();
+    void start() throws Exception {
+        api = server().api();
         for (String key : new String[] {"demo-write-key", "acme-write-key-123"}) {
             String batch = """
                     {"batch": [
@@ -37,7 +40,7 @@ class PrivacyDeletionTest {
     }
 
 
-    private static ApiClient.Answer delete(String path, String key) {
+    private ApiClient.Answer delete(String path, String key) {
         return api.send(HttpRequest.newBuilder(URI.create(api.uri(path)))
                 .header("Authorization", "Bearer " + key).DELETE());
     }
@@ -64,5 +67,13 @@ class PrivacyDeletionTest {
         var acme = api.get("/v1/invites/summary?" + RANGE, "acme-read-key-456").json();
         assertThat(acme.get("invites_sent").asLong()).isEqualTo(3);
         assertThat(acme.get("invites_accepted").asLong()).isEqualTo(1);
+
+        // Deleting the person who accepted leaves the send, no longer accepted.
+        assertThat(delete("/v1/users/person", "acme-write-key-123").json().get("deleted").asLong()).isEqualTo(1);
+        acme = api.get("/v1/invites/summary?" + RANGE, "acme-read-key-456").json();
+        assertThat(acme.get("invites_sent").asLong()).isEqualTo(3);
+        assertThat(acme.get("invites_accepted").asLong()).isZero();
+        assertThat(api.get("/v1/invites/funnel?" + RANGE, "acme-read-key-456").json().get("steps").get(1)
+                .get("count").asLong()).isZero();
     }
 }
