@@ -370,7 +370,8 @@
       change = value - before;
       text = decimal.format(Math.abs(change));
     }
-    const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'flat';
+    // a change that rounds to nothing as shown is no change
+    const direction = /[1-9]/.test(text) ? (change > 0 ? 'up' : 'down') : 'flat';
     element.textContent = (direction === 'up' ? '▲ ' : direction === 'down' ? '▼ ' : '') + (direction === 'flat' ? 'no change' : text);
     element.classList.add(direction === 'flat' ? 'flat' : direction === kpi.better ? 'good' : 'bad');
     element.title = (direction === 'flat' ? 'Same as ' : direction + ' ' + text + ' against ') + period
@@ -534,14 +535,14 @@
       (STEP_LABELS[s.step] || s.step) + ' ' + fmt.count(s.count)).join(', ') + '.');
     drawChart('funnel', $('#funnel-chart'), [steps.map((s, index) => index), steps.map((s) => s.count)],
       barChartOptions(labels, [{
-        label: 'Count', fill: COLORS.sent, stroke: COLORS.sent, paths: bars(0.6), points: { show: false },
+        label: 'Count', fill: COLORS.sent, stroke: COLORS.sent, points: { show: false },
         // one colour per step, the same as the step's colour elsewhere on the page
-        disp: { fill: { unit: 3, values: () => stepColors }, stroke: { unit: 3, values: () => stepColors } },
+        paths: bars(0.6, { fill: { unit: 3, values: () => stepColors }, stroke: { unit: 3, values: () => stepColors } }),
       }], false));
     panelOf(table).setAttribute('aria-busy', 'false');
   }
 
-  function bars(size) { return uPlot.paths.bars({ size: [size, Infinity], align: 0 }); }
+  function bars(size, disp) { return uPlot.paths.bars({ size: [size, Infinity], align: 0, disp: disp }); }
 
   function drawChart(name, container, data, options) {
     if (charts[name]) {
