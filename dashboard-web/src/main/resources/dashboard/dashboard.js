@@ -243,8 +243,8 @@
     const dashboard = $('#dashboard');
     dashboard.dataset.generation = String(mine);
     dashboard.dataset.state = 'loading';
-    syncControls();
     const p = period();
+    syncControls(p);
     renderRangeLabel(p);
     setBusy(true);
     $('#error').hidden = true;
@@ -556,7 +556,7 @@
 
   function chartSize(container) {
     const width = Math.max(240, Math.floor(container.getBoundingClientRect().width));
-    return { width: width, height: container.classList.contains('chart') && width < 500 ? 200 : 260 };
+    return { width: width, height: width < 500 ? 200 : 260 };
   }
 
   // ---------------------------------------------------------------- CSV downloads
@@ -592,10 +592,9 @@
     select.replaceChildren.apply(select, zones.map((zone) => new Option(zone === browserZone ? zone + ' (this browser)' : zone, zone)));
   }
 
-  function syncControls() {
+  function syncControls(p) {
     $('#range').value = state.range;
     $$('.custom-range').forEach((field) => { field.hidden = state.range !== 'custom'; });
-    const p = period();
     $('#from').value = p.from;
     $('#to').value = addDays(p.to, -1);
     if (![...$('#role').options].some((option) => option.value === state.role)) {

@@ -111,8 +111,7 @@ class DashboardBrowserTest {
                 .as("the time zone defaults to the browser's").isEqualTo(BROWSER_ZONE);
         assertThat(page.url()).contains("range=30d").contains("tz=Europe%2FBerlin");
         LocalDate today = LocalDate.now(ZoneId.of(BROWSER_ZONE));
-        String view = "from=" + today.minusDays(29) + "&to=" + today.plusDays(1) + "&tz=" + BROWSER_ZONE;
-        assertShowsTheApi(view, "day", "invites");
+        assertShowsTheApi(new View(today.minusDays(29), today.plusDays(1), BROWSER_ZONE, null, null), "day", "invites");
 
         // by hand: 6 sends by 3 inviters in the last 30 days, 2 accepted within 7 days; the 30 days before
         // hold carol's 4 sends, 2 accepted
@@ -146,16 +145,14 @@ class DashboardBrowserTest {
         page.choose("role", "Developer");
         assertThat(page.url()).contains("role=Developer");
         assertThat(page.tileValues()).containsEntry("invites_sent", "3").containsEntry("invites_accepted", "1");
-        assertShowsTheApi("from=" + today.minusDays(29) + "&to=" + today.plusDays(1) + "&tz=UTC&role=Developer",
-                "day", "invites");
+        assertShowsTheApi(new View(today.minusDays(29), today.plusDays(1), "UTC", "Developer", null), "day", "invites");
         assertThat(page.script("return document.querySelector('#by-role-table tr.selected th').textContent"))
                 .as("the selected role is highlighted").isEqualTo("Developer");
 
         page.choose("range", "7d");
         assertThat(page.url()).contains("range=7d");
         assertThat(page.tileValues()).containsEntry("invites_sent", "2");
-        assertShowsTheApi("from=" + today.minusDays(6) + "&to=" + today.plusDays(1) + "&tz=UTC&role=Developer",
-                "day", "invites");
+        assertShowsTheApi(new View(today.minusDays(6), today.plusDays(1), "UTC", "Developer", null), "day", "invites");
 
         page.choose("role", "");
         page.choose("range", "90d");
@@ -164,13 +161,13 @@ class DashboardBrowserTest {
         assertThat(page.url()).contains("interval=week").contains("tz=America%2FNew_York");
         LocalDate newYork = LocalDate.now(ZoneId.of("America/New_York"));
         assertThat(page.tileValues()).containsEntry("invites_sent", "10").containsEntry("invites_accepted", "4");
-        assertShowsTheApi("from=" + newYork.minusDays(89) + "&to=" + newYork.plusDays(1) + "&tz=America/New_York",
-                "week", "invites");
+        assertShowsTheApi(new View(newYork.minusDays(89), newYork.plusDays(1), "America/New_York", null, null), "week",
+                "invites");
 
         page.choose("window", "P1D");
         assertThat(page.url()).contains("window=P1D");
-        assertShowsTheApi("from=" + newYork.minusDays(89) + "&to=" + newYork.plusDays(1)
-                + "&tz=America/New_York&window=P1D", "week", "invites");
+        assertShowsTheApi(new View(newYork.minusDays(89), newYork.plusDays(1), "America/New_York", null, "P1D"),
+                "week", "invites");
 
         // a custom range typed into the date fields
         page.choose("range", "custom");
@@ -181,7 +178,7 @@ class DashboardBrowserTest {
         setDate("to", to);
         assertThat(page.url()).contains("range=custom").contains("from=" + from).contains("to=" + to);
         assertThat(page.tileValues()).containsEntry("invites_sent", "2");
-        assertShowsTheApi("from=" + from + "&to=" + today.minusDays(8) + "&tz=America/New_York&window=P1D", "week",
+        assertShowsTheApi(new View(LocalDate.parse(from), today.minusDays(8), "America/New_York", null, "P1D"), "week",
                 "invites");
 
         // the browser's back button returns to the previous view
@@ -203,7 +200,7 @@ class DashboardBrowserTest {
         assertThat(page.select("interval").getFirstSelectedOption().getDomAttribute("value")).isEqualTo("week");
         assertThat(page.select("tz").getFirstSelectedOption().getDomAttribute("value")).isEqualTo("Asia/Tokyo");
         assertThat(page.text("range-label")).contains("Asia/Tokyo").contains("role Developer");
-        assertShowsTheApi("from=" + from + "&to=" + today.plusDays(1) + "&tz=Asia/Tokyo&role=Developer", "week",
+        assertShowsTheApi(new View(LocalDate.parse(from), today.plusDays(1), "Asia/Tokyo", "Developer", null), "week",
                 "accepted");
     }
 
@@ -372,28 +369,41 @@ class DashboardBrowserTest {
     }
 
     private String headerSort(String column) {
-        return browser.driver().findElement(By.cssSelector("th[data-sort=" + column + "]")).getDomAttribute("aria-sort");
+        return browser.driver().findElement(By.cssSelector("th[data-sort=" + column + "]"))
+                .getDomAttribute("aria-sort");
     }
 
     private List<String> column(int index) {
         return page.rows("by-user-table").stream().map(row -> row.get(index)).toList();
     }
 
+    /** A view of the dashboard as the API's parameters: whole days [from, to) in a zone, optional role and window. */
+    record View(LocalDate from, LocalDate to, String zone, String role, String window) {
+        String query() {
+            return "from=" + from + "&to=" + to + "&tz=" + URLEncoder.encode(zone, StandardCharsets.UTF_8)
+                    + (role == null ? "" : "&role=" + role) + (window == null ? "" : "&window=" + window);
+        }
+
+        /** As many days, ending where this one starts. */
+        View previous() {
+            return new View(from.minusDays(java.time.temporal.ChronoUnit.DAYS.between(from, to)), from, zone, role,
+                    window);
+        }
+
+        View allRoles() {
+            return new View(from, to, zone, null, window);
+        }
+    }
+
     /** Every tile, delta, bucket and row on the page equals the API's answer for {@code view}. */
-    private void assertShowsTheApi(String view, String interval, String order) {
-        String query = encodeZone(view);
+    private void assertShowsTheApi(View view, String interval, String order) {
+        String query = view.query();
         JsonNode summary = api.get("/v1/invites/summary?" + query, "demo-read-key").json();
         Map<String, String> tiles = page.tileValues();
         for (String kpi : DashboardPage.KPIS) {
             assertSameValue(tiles.get(kpi), summary.get(kpi).isNull() ? "" : summary.get(kpi).asText(), kpi);
         }
-        // the previous period: as many days, ending where this one starts
-        LocalDate from = LocalDate.parse(query.replaceFirst(".*from=([0-9-]+).*", "$1"));
-        LocalDate to = LocalDate.parse(query.replaceFirst(".*to=([0-9-]+).*", "$1"));
-        long days = java.time.temporal.ChronoUnit.DAYS.between(from, to);
-        String previousQuery = query.replaceFirst("from=[0-9-]+", "from=" + from.minusDays(days))
-                .replaceFirst("to=[0-9-]+", "to=" + from);
-        JsonNode previous = api.get("/v1/invites/summary?" + previousQuery, "demo-read-key").json();
+        JsonNode previous = api.get("/v1/invites/summary?" + view.previous().query(), "demo-read-key").json();
         for (String kpi : DashboardPage.KPIS) {
             assertSameValue(page.tile(kpi).findElement(By.className("delta")).getDomAttribute("data-previous"),
                     previous.get(kpi).isNull() ? "" : previous.get(kpi).asText(), kpi + " previous period");
@@ -402,10 +412,10 @@ class DashboardBrowserTest {
         JsonNode series = api.get("/v1/invites/timeseries?interval=" + interval + "&" + query, "demo-read-key").json();
         assertSameValues(page.rows("timeseries-table"),
                 expectedRows(series.get("buckets"), "start", "sent", "accepted", "acceptance_rate"), "timeseries");
-        String withoutRole = query.replaceAll("&?role=[^&]*", "");
-        JsonNode byRole = api.get("/v1/invites/by-role?" + withoutRole, "demo-read-key").json();
+        JsonNode byRole = api.get("/v1/invites/by-role?" + view.allRoles().query(), "demo-read-key").json();
         assertSameValues(page.rows("by-role-table"),
-                expectedRows(byRole.get("roles"), "role", "invites", "inviters", "accepted", "acceptance_rate"), "by-role");
+                expectedRows(byRole.get("roles"), "role", "invites", "inviters", "accepted", "acceptance_rate"),
+                "by-role");
         JsonNode byUser = api.get("/v1/invites/by-user?limit=25&order=" + order + "&" + query, "demo-read-key").json();
         assertSameValues(page.rows("by-user-table"),
                 expectedRows(byUser.get("users"), "user_id", "invites", "invitees", "accepted", "acceptance_rate"),
@@ -413,11 +423,6 @@ class DashboardBrowserTest {
         JsonNode funnel = api.get("/v1/invites/funnel?activation=true&" + query, "demo-read-key").json();
         assertSameValues(page.rows("funnel-table"), expectedRows(funnel.get("steps"), "step", "count", "conversion",
                 "conversion_from_previous", "median_seconds", "p90_seconds"), "funnel");
-    }
-
-    private static String encodeZone(String view) {
-        return view.replaceAll("tz=([^&]+)", "tz=" + URLEncoder.encode(
-                view.replaceFirst(".*tz=([^&]+).*", "$1"), StandardCharsets.UTF_8));
     }
 
     private static String send(String messageId, String userId, LocalDate day, String time, String email, String role) {
