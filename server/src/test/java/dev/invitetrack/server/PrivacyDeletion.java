@@ -76,4 +76,28 @@ abstract class PrivacyDeletion {
         assertThat(api.get("/v1/invites/funnel?" + RANGE, "acme-read-key-456").json().get("steps").get(1)
                 .get("count").asLong()).isZero();
     }
+
+    @Test
+    void deletingTheFirstAcceptorHandsTheSendToTheNextAcceptanceOfTheSameInvitee() {
+        String batch = """
+                {"batch": [
+                  {"event": "invite_sent", "user_id": "host", "message_id": "r1", "timestamp": "2024-08-01T00:00:00Z",
+                   "properties": {"invitee_email": "twice@example.com"}},
+                  {"event": "invite_accepted", "user_id": "first-account", "message_id": "r2",
+                   "timestamp": "2024-08-01T06:00:00Z", "properties": {"invitee_email": "twice@example.com"}},
+                  {"event": "invite_accepted", "user_id": "second-account", "message_id": "r3",
+                   "timestamp": "2024-08-02T00:00:00Z", "properties": {"invitee_email": "twice@example.com"}}
+                ]}""";
+        assertThat(api.post("/v1/batch", "acme-write-key-123", batch).status()).isEqualTo(200);
+        String august = "/v1/invites/summary?from=2024-08-01&to=2024-08-08";
+        var before = api.get(august, "acme-read-key-456").json();
+        assertThat(before.get("invites_accepted").asLong()).isEqualTo(1);
+        assertThat(before.get("median_time_to_accept_seconds").asDouble()).isEqualTo(21_600.0);
+
+        assertThat(delete("/v1/users/first-account", "acme-write-key-123").json().get("deleted").asLong())
+                .isEqualTo(1);
+        var after = api.get(august, "acme-read-key-456").json();
+        assertThat(after.get("invites_accepted").asLong()).isEqualTo(1);
+        assertThat(after.get("median_time_to_accept_seconds").asDouble()).isEqualTo(86_400.0);
+    }
 }

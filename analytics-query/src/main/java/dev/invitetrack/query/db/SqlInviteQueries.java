@@ -32,7 +32,7 @@ abstract class SqlInviteQueries implements InviteQueries {
         EVENT_NAMES
     }
 
-    private final Jdbi jdbi;
+    final Jdbi jdbi;
 
     SqlInviteQueries(Jdbi jdbi) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
@@ -117,7 +117,12 @@ abstract class SqlInviteQueries implements InviteQueries {
 
     /** An invite statement with the common binds; {@code more} are further placeholder/text pairs. */
     private Query invites(Handle handle, Statement statement, String workspaceId, QueryRange range, String... more) {
-        String sql = sql(statement).replace("<roleFilter>", range.role() == null ? "" : roleFilter());
+        return invites(handle, sql(statement), workspaceId, range, more);
+    }
+
+    /** The same for a dialect's own invite SQL. */
+    Query invites(Handle handle, String text, String workspaceId, QueryRange range, String... more) {
+        String sql = text.replace("<roleFilter>", range.role() == null ? "" : roleFilter());
         for (int i = 0; i < more.length; i += 2) {
             sql = sql.replace(more[i], more[i + 1]);
         }

@@ -3,20 +3,11 @@ package dev.invitetrack.query.db;
 import dev.invitetrack.ingest.db.H2EventStore;
 import dev.invitetrack.ingest.db.Storage;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 
 /** The query contract on embedded H2. */
 class H2InviteQueriesTest extends InviteQueriesContract {
-    private Storage storage;
-
     @Override
     protected Storage storage() {
-        storage = H2EventStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "test");
-        return storage;
-    }
-
-    @AfterEach
-    void close() {
-        storage.close();
+        return H2EventStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "test");
     }
 }

@@ -20,8 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,15 +48,33 @@ public abstract class InviteQueriesContract {
     static final Instant FROM = Instant.parse("2024-01-01T00:00:00Z");
     static final Instant TO = Instant.parse("2024-02-01T00:00:00Z");
 
+    private final List<Storage> opened = new ArrayList<>();
     private InviteAnalytics analytics;
     private Storage storage;
 
-    /** A new, empty, migrated storage for each test. */
+    /** A new, empty, migrated storage; the contract closes it after the test. */
     protected abstract Storage storage();
+
+    private Storage fresh() {
+        Storage fresh = storage();
+        opened.add(fresh);
+        return fresh;
+    }
+
+    @AfterEach
+    void closeStorages() {
+        opened.forEach(Storage::close);
+    }
 
     @BeforeEach
     void load() {
-        storage = storage();
+        storage = fresh();
+        storage.events().write(january());
+        analytics = new InviteAnalytics(QueryApi.queriesFor(storage));
+    }
+
+    /** The data in the class comment. */
+    private static List<StoredEvent> january() {
         List<StoredEvent> rows = new ArrayList<>();
         rows.add(send("s1", "alice", "a@x.example", "Admin", "2024-01-01T00:00:00Z"));
         rows.add(accept("a1", "a@x.example", "2024-01-02T00:00:00Z"));
@@ -74,8 +96,7 @@ public abstract class InviteQueriesContract {
         rows.add(other("v1", null, "anon-1", "page", "2024-01-07T00:00:00Z"));
         // A retried send (same message id) must not count twice.
         rows.add(send("s1", "alice", "a@x.example", "Admin", "2024-01-01T00:00:00Z"));
-        storage.events().write(rows);
-        analytics = new InviteAnalytics(QueryApi.queriesFor(storage));
+        return rows;
     }
 
     private static StoredEvent send(String id, String user, String email, @Nullable String role, String ts) {
@@ -161,6 +182,11 @@ public abstract class InviteQueriesContract {
                 new TopInviters.Row("carol", 1, 1, 0, 0.0));
         TopInviters top1 = analytics.byUser("w", january(null, Duration.ofDays(7)), 1, UserOrder.ACCEPTED);
         assertThat(top1.users()).extracting(TopInviters.Row::userId).containsExactly("bob");
+        // alice and bob tie on invites; bob's acceptances decide, not whichever the store lists first
+        TopInviters firstByInvites = analytics.byUser("w", january(null, Duration.ofDays(7)), 1, UserOrder.INVITES);
+        assertThat(firstByInvites.users()).containsExactly(new TopInviters.Row("bob", 2, 2, 2, 1.0));
+        TopInviters roleOnly = analytics.byUser("w", january("Member", Duration.ofDays(7)), 1, UserOrder.INVITES);
+        assertThat(roleOnly.users()).containsExactly(new TopInviters.Row("alice", 1, 1, 0, 0.0));
     }
 
     @Test
@@ -260,5 +286,64 @@ public abstract class InviteQueriesContract {
                 new EventNameList.Row("invite_sent", 5, 3),
                 new EventNameList.Row("project_created", 2, 2),
                 new EventNameList.Row("page", 1, 1));
+    }
+
+    /**
+     * The same events, stored one commit per event with every acceptance before its send, then in pairs in a
+     * shuffled order, then one commit per event in time order: acceptances are matched to sends whichever of
+     * the two is stored first, and whether or not they share a commit.
+     */
+    @Test
+    void theAnswersDoNotDependOnTheOrderOrTheCommitsInWhichEventsArrive() {
+        QueryRange week = january(null, Duration.ofDays(7));
+        QueryRange day = january(null, Duration.ofDays(1));
+        List<Object> expected = answers(analytics, week, day);
+        List<StoredEvent> newestFirst = new ArrayList<>(january());
+        newestFirst.sort(Comparator.comparing(StoredEvent::timestamp).reversed());
+        List<StoredEvent> shuffled = new ArrayList<>(january());
+        Collections.shuffle(shuffled, new Random(7));
+        List<StoredEvent> oldestFirst = new ArrayList<>(newestFirst);
+        Collections.reverse(oldestFirst);
+        for (List<List<StoredEvent>> commits : List.of(chunks(newestFirst, 1), chunks(shuffled, 2),
+                chunks(oldestFirst, 1))) {
+            Storage arrived = fresh();
+            commits.forEach(commit -> arrived.events().write(commit));
+            InviteAnalytics other = new InviteAnalytics(QueryApi.queriesFor(arrived));
+            assertThat(answers(other, week, day)).isEqualTo(expected);
+        }
+        assertThat(expected.get(0)).extracting("invitesAccepted").isEqualTo(3L);
+    }
+
+    /** Two acceptances of one invitee at the same instant: the smaller user id is the one that activates. */
+    @Test
+    void simultaneousAcceptancesGoToTheSmallerUserIdWhicheverArrivesFirst() {
+        for (boolean sendFirst : new boolean[] {true, false}) {
+            Storage tie = fresh();
+            StoredEvent sent = send("t-s", "tina", "t@x.example", null, "2024-01-15T00:00:00Z");
+            StoredEvent zed = new StoredEvent("w", "t-a2", "invite_accepted", "zed", null,
+                    Instant.parse("2024-01-15T01:00:00Z"), Instant.now(), null, "t@x.example", null, null, "{}", "{}");
+            StoredEvent amy = new StoredEvent("w", "t-a1", "invite_accepted", "amy", null,
+                    Instant.parse("2024-01-15T01:00:00Z"), Instant.now(), null, "t@x.example", null, null, "{}", "{}");
+            StoredEvent active = other("t-p", "amy", null, "project_created", "2024-01-15T02:00:00Z");
+            List<StoredEvent> order = sendFirst ? List.of(sent, zed, amy, active) : List.of(zed, amy, active, sent);
+            order.forEach(event -> tie.events().write(List.of(event)));
+            InviteFunnel funnel = new InviteAnalytics(QueryApi.queriesFor(tie))
+                    .funnel("w", january(null, Duration.ofDays(7)), true);
+            assertThat(funnel.steps()).extracting(InviteFunnel.Step::count).containsExactly(1L, 1L, 1L);
+        }
+    }
+
+    private static List<Object> answers(InviteAnalytics analytics, QueryRange week, QueryRange day) {
+        return List.of(analytics.summary("w", week), analytics.summary("w", day), analytics.byRole("w", week),
+                analytics.byUser("w", week, 10, UserOrder.ACCEPTED), analytics.timeseries("w", week, Interval.DAY),
+                analytics.funnel("w", week, true), analytics.funnel("w", day, true));
+    }
+
+    private static List<List<StoredEvent>> chunks(List<StoredEvent> rows, int size) {
+        List<List<StoredEvent>> chunks = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i += size) {
+            chunks.add(rows.subList(i, Math.min(rows.size(), i + size)));
+        }
+        return chunks;
     }
 }

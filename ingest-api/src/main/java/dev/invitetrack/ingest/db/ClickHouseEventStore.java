@@ -212,26 +212,62 @@ public final class ClickHouseEventStore implements EventStore {
         return value == null ? "" : value;
     }
 
+    /**
+     * The invitee emails this user accepted invites with, read from {@code events}, which is deleted last: a
+     * retry after a failure half-way finds them again.
+     */
+    private static final String ACCEPTED_EMAILS = """
+            SELECT workspace_id, sipHash64(invitee_email) FROM events
+             WHERE workspace_id = ? AND user_id = ? AND event_name = 'invite_accepted'""";
+
+    /**
+     * After the user's acceptances are gone, the sends they were the first acceptance of are matched again, to
+     * the next acceptance of the same invitee if there is one (the same rule as the views in
+     * V3__invite_matches.sql). Rows already there are written again for the other sends of those invitees;
+     * readers take each send's earliest row, so that changes nothing.
+     */
+    private static final String REMATCH = """
+            INSERT INTO invite_matches
+            SELECT s.workspace_id, s.ts, s.send_key, s.email_key, s.user_id, s.user_key, s.invitee_role, a.ts, a.user_id
+              FROM (SELECT * FROM invite_sends_by_email FINAL
+                     WHERE (workspace_id, email_key) IN (%1$s)) AS s
+              ASOF INNER JOIN (SELECT workspace_id, email_key, ts, min(user_id) AS user_id
+                                 FROM invite_acceptances_by_email FINAL
+                                WHERE (workspace_id, email_key) IN (%1$s)
+                                GROUP BY workspace_id, email_key, ts) AS a
+                ON s.workspace_id = a.workspace_id AND s.email_key = a.email_key AND a.ts >= s.ts
+            """.formatted(ACCEPTED_EMAILS);
+
     @Override
     public long deleteUser(String workspaceId, String userId) {
         return delete("user_id", workspaceId, userId, List.of(
-                "DELETE FROM invite_sends WHERE workspace_id = ? AND user_id = ?",
-                "DELETE FROM invite_acceptances WHERE workspace_id = ? AND user_id = ?"));
+                new Step("DELETE FROM invite_sends WHERE workspace_id = ? AND user_id = ?", "wv"),
+                new Step("DELETE FROM invite_sends_by_email WHERE workspace_id = ? AND user_id = ?", "wv"),
+                new Step("DELETE FROM invite_acceptances_by_email WHERE workspace_id = ? AND user_id = ?", "wv"),
+                new Step("DELETE FROM invite_matches WHERE workspace_id = ? AND (user_id = ? OR accepted_user = ?)",
+                        "wvv"),
+                new Step(REMATCH, "wvwv")));
     }
 
     @Override
     public long deleteInvitee(String workspaceId, String email) {
+        String where = " WHERE workspace_id = ? AND email_key = sipHash64(?)";
         return delete("invitee_email", workspaceId, email, List.of(
-                "DELETE FROM invite_sends WHERE workspace_id = ? AND email_key = sipHash64(?)",
-                "DELETE FROM invite_acceptances WHERE workspace_id = ? AND email_key = sipHash64(?)"));
+                new Step("DELETE FROM invite_sends" + where, "wv"),
+                new Step("DELETE FROM invite_sends_by_email" + where, "wv"),
+                new Step("DELETE FROM invite_acceptances_by_email" + where, "wv"),
+                new Step("DELETE FROM invite_matches" + where, "wv")));
     }
+
+    /** A statement run for a deletion; {@code parameters} spells its binds: w the workspace, v the value. */
+    private record Step(String sql, String parameters) {}
 
     /**
      * Lightweight DELETEs: the rows disappear from every query at once and from disk at the next merge.
      * The invite tables go first, so that a retry after a failure half-way still finds the events and
      * finishes the job. The column is one of two names fixed above, never caller text.
      */
-    private long delete(String column, String workspaceId, String value, List<String> inviteTables) {
+    private long delete(String column, String workspaceId, String value, List<Step> inviteSteps) {
         String where = " WHERE workspace_id = ? AND " + column + " = ?";
         synchronized (writeLock) {
             try (Connection connection = dataSource.getConnection()) {
@@ -245,11 +281,12 @@ public final class ClickHouseEventStore implements EventStore {
                     }
                 }
                 if (deleted > 0) {
-                    for (String sql : inviteTables) {
-                        try (PreparedStatement delete = connection.prepareStatement(sql)) {
-                            delete.setString(1, workspaceId);
-                            delete.setString(2, value);
-                            delete.executeUpdate();
+                    for (Step step : inviteSteps) {
+                        try (PreparedStatement statement = connection.prepareStatement(step.sql())) {
+                            for (int i = 0; i < step.parameters().length(); i++) {
+                                statement.setString(i + 1, step.parameters().charAt(i) == 'w' ? workspaceId : value);
+                            }
+                            statement.executeUpdate();
                         }
                     }
                     try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events" + where)) {

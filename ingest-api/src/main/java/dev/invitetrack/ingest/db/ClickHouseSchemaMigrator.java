@@ -25,7 +25,8 @@ final class ClickHouseSchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSchemaMigrator.class);
 
     /** Append only: a released script is never edited, a change is a new version. */
-    static final List<String> SCRIPTS = List.of("V1__events.sql", "V2__invite_tables.sql");
+    static final List<String> SCRIPTS =
+            List.of("V1__events.sql", "V2__invite_tables.sql", "V3__invite_matches.sql");
 
     private final Connection connection;
 

@@ -99,12 +99,18 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         storage.events().migrate();
         Integer version = storage.jdbi().withHandle(h -> h.createQuery("SELECT max(version) FROM schema_history")
                 .mapTo(Integer.class).one());
-        assertThat(version).isEqualTo(2);
+        assertThat(version).isEqualTo(3);
     }
 
     private long inviteRows(String table) {
         return storage.jdbi().withHandle(h -> h.createQuery("SELECT count() FROM " + table + " FINAL")
                 .mapTo(Long.class).one());
+    }
+
+    /** Sends with a match row, each once however many rows it has. */
+    private long matchedSends() {
+        return storage.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count() FROM (SELECT DISTINCT send_ts, send_key FROM invite_matches)").mapTo(Long.class).one());
     }
 
     private static StoredEvent invite(String messageId, String event, String userId, String email) {
@@ -121,7 +127,9 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
                 invite("x1", "invite_accepted", "new-a", "a@example.com")));
         assertThat(inviteRows("invite_sends")).isEqualTo(2);
-        assertThat(inviteRows("invite_acceptances")).isEqualTo(1);
+        assertThat(inviteRows("invite_sends_by_email")).isEqualTo(2);
+        assertThat(inviteRows("invite_acceptances_by_email")).isEqualTo(1);
+        assertThat(matchedSends()).isEqualTo(1);
         Map<String, Object> send = storage.jdbi().withHandle(h -> h.createQuery("""
                 SELECT user_id, user_key = sipHash64('alice') AS user_keyed,
                        email_key = sipHash64('a@example.com') AS email_keyed
@@ -131,11 +139,14 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         assertThat(((Number) send.get("email_keyed")).intValue()).isEqualTo(1);
 
         storage.events().deleteUser("acme", "new-a");
-        assertThat(inviteRows("invite_acceptances")).isZero();
+        assertThat(inviteRows("invite_acceptances_by_email")).isZero();
+        assertThat(matchedSends()).isZero();
         storage.events().deleteInvitee("acme", "b@example.com");
         assertThat(inviteRows("invite_sends")).isEqualTo(1);
+        assertThat(inviteRows("invite_sends_by_email")).isEqualTo(1);
         storage.events().deleteUser("acme", "alice");
         assertThat(inviteRows("invite_sends")).isZero();
+        assertThat(inviteRows("invite_sends_by_email")).isZero();
     }
 
     @Test
@@ -144,8 +155,10 @@ class ClickHouseEventStoreTest extends EventStoreContract {
                 invite("x1", "invite_accepted", "new-a", "a@example.com")));
         // back to schema version 1: no invite tables, the events still there
         storage.jdbi().useHandle(h -> {
-            for (String table : List.of("invite_sends_from_events", "invite_acceptances_from_events",
-                    "invite_sends", "invite_acceptances")) {
+            for (String table : List.of("invite_matches_from_sends", "invite_matches_from_acceptances",
+                    "invite_sends_by_email_from_events", "invite_acceptances_by_email_from_events",
+                    "invite_sends_from_events", "invite_sends", "invite_sends_by_email", "invite_acceptances_by_email",
+                    "invite_matches")) {
                 h.execute("DROP TABLE " + table);
             }
             h.execute("TRUNCATE TABLE schema_history");
@@ -153,9 +166,11 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         });
         storage.events().migrate();
         assertThat(inviteRows("invite_sends")).isEqualTo(1);
-        assertThat(inviteRows("invite_acceptances")).isEqualTo(1);
-        // and the views are back: new invite events reach the tables again
-        storage.events().write(List.of(invite("s2", "invite_sent", "alice", "c@example.com")));
+        assertThat(inviteRows("invite_acceptances_by_email")).isEqualTo(1);
+        assertThat(matchedSends()).isEqualTo(1);
+        // and the views are back: new invite events reach the tables again, and are matched
+        storage.events().write(List.of(invite("s2", "invite_sent", "alice", "a@example.com")));
         assertThat(inviteRows("invite_sends")).isEqualTo(2);
+        assertThat(matchedSends()).isEqualTo(2);
     }
 }
