@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -20,6 +21,11 @@ import java.util.function.Consumer;
  * (minutes to weeks, some after any sensible window), most new users active soon after joining, re-invites
  * of the same address, acceptances nobody invited, other product events, timestamps written with several time zone offsets, invitee emails in
  * mixed case, some events without a message_id, and a share of events sent twice (client retries).
+ *
+ * <p>Events come out in the order they happen, as an app sends them: each invite's acceptance and the new
+ * user's first action arrive later, mixed with everything that happened in between. Stories (an invite and
+ * what follows, an orphan acceptance, another product event) start at increasing times, spaced so that the
+ * requested number of events spans the range; what a story does later waits in a queue until its time.
  * The same seed always gives the same events. Not thread-safe; create one per use.
  */
 public final class InviteHistoryGenerator {
@@ -51,12 +57,26 @@ public final class InviteHistoryGenerator {
     /** One event and the workspace it belongs to. */
     public record Generated(String workspace, ObjectNode event) {}
 
-    /** How far back a repeated (retried) event may reach. */
-    static final int RECENT = 10_000;
+    /**
+     * Events per story on average (duplicates included), measured over many stories of the mix below; it only
+     * sets the spacing of story start times, which corrects itself as the remaining budget shrinks.
+     */
+    private static final double EVENTS_PER_STORY = 1.54;
 
     private final Options options;
     private final Random random;
     private long sequence;
+    /** Events generated but not yet due, by time then generation order. */
+    private final PriorityQueue<Pending> pending = new PriorityQueue<>();
+    private long generated;
+
+    private record Pending(Instant at, long order, Generated event) implements Comparable<Pending> {
+        @Override
+        public int compareTo(Pending other) {
+            int byTime = at.compareTo(other.at);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
 
     public InviteHistoryGenerator(Options options) {
         this.options = requireNonNull(options, "options is null");
@@ -70,44 +90,50 @@ public final class InviteHistoryGenerator {
         return out;
     }
 
-    /**
-     * The same events, handed over one at a time so that millions need no memory: a repeat is drawn from
-     * the last {@link #RECENT} events sent, as a client retry would be.
-     */
+    /** The same events, handed over one at a time so that millions need no memory. */
     public void generate(Consumer<Generated> sink) {
-        Generated[] recent = new Generated[RECENT];
-        long emitted = 0;
-        long originals = 0;
-        while (emitted < options.events()) {
-            if (originals > 0 && random.nextDouble() < options.duplicateShare()) {
-                Generated again = recent[random.nextInt((int) Math.min(originals, RECENT))];
-                sink.accept(new Generated(again.workspace(), again.event().deepCopy()));
-                emitted++;
-                continue;
+        long now = options.from().toEpochMilli();
+        long end = options.to().toEpochMilli();
+        while (generated < options.events()) {
+            // The mean gap spreads the stories still to come over the time left.
+            double storiesLeft = Math.max(1, (options.events() - generated) / EVENTS_PER_STORY);
+            long gap = (long) ((end - now) / storiesLeft * 2 * random.nextDouble());
+            now = Math.min(now + gap, end - 1);
+            Instant start = Instant.ofEpochMilli(now);
+            while (!pending.isEmpty() && !pending.peek().at().isAfter(start)) {
+                sink.accept(pending.poll().event());
             }
-            String workspace = options.workspaces().get(random.nextInt(options.workspaces().size()));
-            double kind = random.nextDouble();
-            List<ObjectNode> produced = new ArrayList<>(3);
-            if (kind < 0.80) {
-                invite(workspace, produced);
-            } else if (kind < 0.81) {
-                produced.add(acceptance(workspace, "nobody-" + (sequence++) + "@example.org", null, randomTime(),
-                        workspace + "-new-" + (sequence++)));
-            } else {
-                produced.add(other(workspace));
-            }
-            for (ObjectNode event : produced) {
-                if (emitted < options.events()) {
-                    Generated generated = new Generated(workspace, event);
-                    recent[(int) (originals++ % RECENT)] = generated;
-                    sink.accept(generated);
-                    emitted++;
-                }
-            }
+            story(options.workspaces().get(random.nextInt(options.workspaces().size())), start);
+        }
+        while (!pending.isEmpty()) {
+            sink.accept(pending.poll().event());
         }
     }
 
-    private void invite(String workspace, List<ObjectNode> produced) {
+    private void story(String workspace, Instant start) {
+        double kind = random.nextDouble();
+        if (kind < 0.80) {
+            invite(workspace, start);
+        } else if (kind < 0.81) {
+            schedule(workspace, acceptance("nobody-" + (sequence++) + "@example.org", null, start,
+                    workspace + "-new-" + (sequence++)), start);
+        } else {
+            schedule(workspace, other(workspace, start), start);
+        }
+    }
+
+    /** Queues an event for its time; a share is sent twice, the retry right after the original. */
+    private void schedule(String workspace, ObjectNode event, Instant at) {
+        if (generated >= options.events()) {
+            return;
+        }
+        pending.add(new Pending(at, generated++, new Generated(workspace, event)));
+        if (generated < options.events() && random.nextDouble() < options.duplicateShare()) {
+            pending.add(new Pending(at, generated++, new Generated(workspace, event.deepCopy())));
+        }
+    }
+
+    private void invite(String workspace, Instant sentAt) {
         // Power law: a few inviters send most invites.
         int inviter = (int) Math.floor(options.invitersPerWorkspace() * Math.pow(random.nextDouble(), 3));
         String inviterId = workspace + "-user-" + inviter;
@@ -117,7 +143,6 @@ public final class InviteHistoryGenerator {
         long person = random.nextDouble() < 0.05 && sequence > 10 ? random.nextLong(sequence) : sequence++;
         String email = first.toLowerCase(Locale.ROOT) + "." + last.toLowerCase(Locale.ROOT) + "." + person
                 + "@" + workspace + ".example.com";
-        Instant sentAt = randomTime();
         ObjectNode sent = envelope("invite_sent", inviterId, sentAt);
         ObjectNode properties = sent.putObject("properties");
         properties.put("invitee_email", email);
@@ -128,7 +153,7 @@ public final class InviteHistoryGenerator {
             properties.put("invitee_role", role);
         }
         properties.put("source", random.nextBoolean() ? "settings_page" : "onboarding");
-        produced.add(sent);
+        schedule(workspace, sent, sentAt);
         if (random.nextDouble() < 0.40) {
             // Long tail: median about six hours, some after weeks.
             double hours = Math.exp(Math.log(6) + 1.6 * random.nextGaussian());
@@ -138,7 +163,7 @@ public final class InviteHistoryGenerator {
                 String typed = random.nextBoolean() ? email : first + "." + last + "." + person + "@"
                         + workspace.toUpperCase(Locale.ROOT) + ".example.com";
                 String newUser = workspace + "-new-" + (sequence++);
-                produced.add(acceptance(workspace, typed, inviterId, acceptedAt, newUser));
+                schedule(workspace, acceptance(typed, inviterId, acceptedAt, newUser), acceptedAt);
                 // Most new users do something soon after joining: the funnel's activation step.
                 if (random.nextDouble() < 0.6) {
                     double activeHours = Math.exp(Math.log(2) + 1.5 * random.nextGaussian());
@@ -146,14 +171,14 @@ public final class InviteHistoryGenerator {
                     if (activeAt.isBefore(options.to())) {
                         ObjectNode active = envelope("project_created", newUser, activeAt);
                         active.putObject("properties").put("template", random.nextBoolean() ? "blank" : "kanban");
-                        produced.add(active);
+                        schedule(workspace, active, activeAt);
                     }
                 }
             }
         }
     }
 
-    private ObjectNode acceptance(String workspace, String email, String inviterId, Instant at, String newUser) {
+    private ObjectNode acceptance(String email, String inviterId, Instant at, String newUser) {
         ObjectNode accepted = envelope("invite_accepted", newUser, at);
         ObjectNode properties = accepted.putObject("properties");
         properties.put("invitee_email", email);
@@ -163,10 +188,10 @@ public final class InviteHistoryGenerator {
         return accepted;
     }
 
-    private ObjectNode other(String workspace) {
+    private ObjectNode other(String workspace, Instant at) {
         String name = random.nextBoolean() ? "project_created" : "report_exported";
         ObjectNode event = envelope(name, workspace + "-user-" + random.nextInt(options.invitersPerWorkspace() * 3),
-                randomTime());
+                at);
         event.putObject("properties").put("plan", random.nextBoolean() ? "pro" : "free");
         return event;
     }
@@ -183,10 +208,5 @@ public final class InviteHistoryGenerator {
         event.put("timestamp", ISO.format(at.atOffset(offset)));
         event.putObject("context").put("library", "invitetrack-demo");
         return event;
-    }
-
-    private Instant randomTime() {
-        long span = options.to().toEpochMilli() - options.from().toEpochMilli();
-        return Instant.ofEpochMilli(options.from().toEpochMilli() + (long) (random.nextDouble() * span));
     }
 }
