@@ -87,9 +87,12 @@ SELECT s.workspace_id AS workspace_id, s.ts AS send_ts, s.send_key AS send_key, 
   ASOF INNER JOIN known_acceptances AS a
     ON s.workspace_id = a.workspace_id AND s.email_key = a.email_key AND a.ts >= s.ts;
 
--- A block's acceptances: each is the first acceptance of the sends of its invitee after the previous
--- acceptance (stored or in the block) and at or before it. Sends of the same block are included. Written
--- to give the same rows whatever join_use_nulls the inserting session has.
+-- A block's acceptances: each is the first acceptance of the stored sends of its invitee after the previous
+-- acceptance (stored or in the block) and at or before it. Sends of the same block are left to the view
+-- above, which sees the block's acceptances, so that a pair stored together is written once; the look-up
+-- leaves them out even when the sends' own view has already copied them. Written to give the same rows
+-- whatever join_use_nulls the inserting session has. The block (`events`) comes first, so the view fires
+-- on inserts into events.
 CREATE MATERIALIZED VIEW IF NOT EXISTS invite_matches_from_acceptances TO invite_matches AS
 WITH block_acceptances AS (
     SELECT workspace_id, sipHash64(invitee_email) AS email_key, ts, user_id
@@ -107,22 +110,20 @@ WITH block_acceptances AS (
       FROM block_acceptances AS a
       ASOF LEFT JOIN known_acceptances AS p
         ON a.workspace_id = p.workspace_id AND a.email_key = p.email_key AND p.ts < a.ts
-), candidate_sends AS (
-    SELECT workspace_id, sipHash64(invitee_email) AS email_key, ts, sipHash64(message_id) AS send_key, user_id,
-           sipHash64(user_id) AS user_key, invitee_role
-      FROM events
-     WHERE event_name = 'invite_sent'
-    UNION ALL
+), stored_sends AS (
     SELECT workspace_id, email_key, ts, send_key, user_id, user_key, invitee_role
       FROM invite_sends_by_email
      WHERE (workspace_id, email_key) IN (SELECT workspace_id, email_key FROM block_acceptances)
+       AND (workspace_id, send_key) NOT IN (SELECT workspace_id, sipHash64(message_id)
+                                             FROM events
+                                            WHERE event_name = 'invite_sent')
 )
-SELECT s.workspace_id AS workspace_id, s.ts AS send_ts, s.send_key AS send_key, s.email_key AS email_key,
+SELECT b.workspace_id AS workspace_id, s.ts AS send_ts, s.send_key AS send_key, s.email_key AS email_key,
        s.user_id AS user_id, s.user_key AS user_key, s.invitee_role AS invitee_role,
        b.ts AS accepted_ts, b.user_id AS accepted_user
-  FROM candidate_sends AS s
-  INNER JOIN bounded AS b
-    ON s.workspace_id = b.workspace_id AND s.email_key = b.email_key
+  FROM bounded AS b
+  INNER JOIN stored_sends AS s
+    ON b.workspace_id = s.workspace_id AND b.email_key = s.email_key
  WHERE s.ts <= b.ts AND (ifNull(b.has_previous, 0) = 0 OR s.ts > b.previous_ts);
 
 -- The events stored before this version. Migrations run before the server takes requests.

@@ -150,6 +150,20 @@ class ClickHouseEventStoreTest extends EventStoreContract {
     }
 
     @Test
+    void eachSendIsMatchedByOneRowWhetherItsAcceptanceComesInTheSameCommitLaterOrEarlier() {
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                invite("x1", "invite_accepted", "new-a", "a@example.com")));
+        storage.events().write(List.of(invite("s2", "invite_sent", "alice", "b@example.com")));
+        storage.events().write(List.of(invite("x2", "invite_accepted", "new-b", "b@example.com")));
+        storage.events().write(List.of(invite("x3", "invite_accepted", "new-c", "c@example.com")));
+        storage.events().write(List.of(invite("s3", "invite_sent", "alice", "c@example.com")));
+        long rows = storage.jdbi().withHandle(h -> h.createQuery("SELECT count() FROM invite_matches")
+                .mapTo(Long.class).one());
+        assertThat(matchedSends()).isEqualTo(3);
+        assertThat(rows).isEqualTo(3);
+    }
+
+    @Test
     void upgradingFromTheFirstSchemaCopiesTheInviteEventsItHolds() {
         storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
                 invite("x1", "invite_accepted", "new-a", "a@example.com")));
