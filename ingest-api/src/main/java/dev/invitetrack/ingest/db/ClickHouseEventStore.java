@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +49,12 @@ public final class ClickHouseEventStore implements EventStore {
                                 sent_at, invitee_email, invitee_role, inviter_user_id, properties, context)
             SETTINGS insert_deduplication_token = '%s'
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """;
+
+    private static final String INSERT_IDS = """
+            INSERT INTO message_ids (workspace_id, message_id, ts)
+            SETTINGS insert_deduplication_token = '%s'
+            VALUES (?, ?, ?)
             """;
 
     private final ManagedDataSource dataSource;
@@ -124,10 +131,14 @@ public final class ClickHouseEventStore implements EventStore {
                     }
                 }
                 if (!fresh.isEmpty()) {
-                    // One INSERT; message_ids follows through its materialized view. Should that part fail after
-                    // the events were written, a retry finds the ids missing and writes the events again,
-                    // identical, and FINAL collapses them: nothing is lost and nothing counts twice.
-                    insertEvents(connection, rows, fresh, deduplicationToken(rows, fresh));
+                    // The events (the views fill the invite tables in the same INSERT), then their ids: an id is
+                    // in message_ids only once everything of its event is stored. Should either INSERT fail,
+                    // even half-way, the retry finds the ids missing and writes the events again, whole; the
+                    // token is new for each write, so ClickHouse does not drop the retry as a repeat of the
+                    // broken block, and what that block did write collapses (FINAL) or is grouped away.
+                    String token = deduplicationToken(rows, fresh, UUID.randomUUID());
+                    insertEvents(connection, rows, fresh, token);
+                    insertIds(connection, rows, fresh, token);
                 }
                 for (int index : fresh) {
                     inserted[index] = true;
@@ -170,6 +181,20 @@ public final class ClickHouseEventStore implements EventStore {
         return stored;
     }
 
+    private static void insertIds(Connection connection, List<StoredEvent> rows, List<Integer> fresh, String token)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_IDS.formatted(token))) {
+            for (int index : fresh) {
+                StoredEvent row = rows.get(index);
+                insert.setString(1, row.workspaceId());
+                insert.setString(2, row.messageId());
+                insert.setObject(3, row.timestamp());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     private static void insertEvents(Connection connection, List<StoredEvent> rows, List<Integer> fresh, String token)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENTS.formatted(token))) {
@@ -198,9 +223,13 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
-    /** The same rows always give the same token, so ClickHouse drops a block it has already stored. */
-    private static String deduplicationToken(List<StoredEvent> rows, List<Integer> fresh) {
+    /**
+     * Names one write: a resend of the same INSERT within it (the driver retrying a lost answer) is dropped by
+     * ClickHouse as a repeat, while a later write of the same rows, after a failure, is not.
+     */
+    private static String deduplicationToken(List<StoredEvent> rows, List<Integer> fresh, UUID write) {
         Hasher hasher = Hashing.sha256().newHasher();
+        hasher.putLong(write.getMostSignificantBits()).putLong(write.getLeastSignificantBits());
         for (int index : fresh) {
             hasher.putString(rows.get(index).workspaceId(), StandardCharsets.UTF_8).putByte((byte) 0);
             hasher.putString(rows.get(index).messageId(), StandardCharsets.UTF_8).putByte((byte) 0);

@@ -26,7 +26,8 @@ final class ClickHouseSchemaMigrator {
 
     /** Append only: a released script is never edited, a change is a new version. */
     static final List<String> SCRIPTS =
-            List.of("V1__events.sql", "V2__invite_tables.sql", "V3__invite_matches.sql");
+            List.of("V1__events.sql", "V2__invite_tables.sql", "V3__invite_matches.sql",
+                    "V4__message_ids_last.sql");
 
     private final Connection connection;
 
