@@ -1,6 +1,7 @@
 package dev.invitetrack.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -30,6 +31,10 @@ public class ClickHouseStorageConfig implements StorageConfig {
     @Min(1)
     @Max(64)
     private int maxConnections = 16;
+
+    @Valid
+    @NotNull
+    private JournalConfig journal = new JournalConfig();
 
     public ClickHouseStorageConfig() {}
 
@@ -88,6 +93,16 @@ public class ClickHouseStorageConfig implements StorageConfig {
     @JsonProperty
     public void setMaxConnections(int maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    @JsonProperty
+    public JournalConfig getJournal() {
+        return journal;
+    }
+
+    @JsonProperty
+    public void setJournal(JournalConfig journal) {
+        this.journal = journal;
     }
 
     @Override

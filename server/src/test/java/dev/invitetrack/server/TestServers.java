@@ -41,6 +41,7 @@ final class TestServers {
             case CLICKHOUSE -> new DropwizardTestSupport<>(InvitetrackApplication.class,
                     ResourceHelpers.resourceFilePath("invitetrack-test-clickhouse.yml"), prefix,
                     ConfigOverride.config(prefix, "storage.url", ClickHouseForTests.url()),
+                    ConfigOverride.config(prefix, "storage.journal.directory", place.resolve("journal").toString()),
                     ConfigOverride.config(prefix, "storage.database", "e2e_" + Hashing.sha256()
                             .hashString(place.toAbsolutePath().toString(), StandardCharsets.UTF_8).toString()
                             .substring(0, 16)));

@@ -3,7 +3,9 @@ package dev.invitetrack.ingest.db;
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
+import dev.invitetrack.config.JournalConfig;
 import dev.invitetrack.config.StorageConfig;
+import java.nio.file.Path;
 
 /** Turns storage configuration into a running, migrated backend. */
 public final class Storages {
@@ -14,7 +16,13 @@ public final class Storages {
             return H2EventStore.open(h2);
         }
         if (config instanceof ClickHouseStorageConfig clickHouse) {
-            return ClickHouseEventStore.open(clickHouse, metrics);
+            Storage storage = ClickHouseEventStore.open(clickHouse, metrics);
+            JournalConfig journal = clickHouse.getJournal();
+            if (!journal.isEnabled()) {
+                return storage;
+            }
+            return new Storage(storage.kind(), new JournaledEventStore(storage.events(),
+                    Path.of(journal.getDirectory()), journal.getMaxSize().toBytes(), metrics), storage.jdbi());
         }
         throw new IllegalArgumentException("unsupported storage type: " + config.getClass().getSimpleName());
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.codahale.metrics.health.HealthCheck;
 import dev.invitetrack.ingest.core.GroupCommitWriter;
 import dev.invitetrack.ingest.db.EventStore;
+import dev.invitetrack.ingest.db.JournaledEventStore;
 
 /** Healthy when the store answers a trivial query; reports the ingest queue depth either way. */
 public final class StorageHealthCheck extends HealthCheck {
@@ -16,15 +17,35 @@ public final class StorageHealthCheck extends HealthCheck {
         this.writer = requireNonNull(writer, "writer is null");
     }
 
+    /**
+     * With a journal, the node stays healthy while storage is down (it still acknowledges writes, so a load
+     * balancer should keep sending them) and says so: {@code degraded}, with the journal's depth.
+     */
     @Override
     protected Result check() {
+        ResultBuilder result = Result.builder().withDetail("queued_events", writer.queuedEvents());
+        String failure = null;
         try {
             store.ping();
         } catch (RuntimeException e) {
-            return Result.builder().unhealthy().withMessage(store.describe() + ": " + e.getMessage())
-                    .withDetail("queued_events", writer.queuedEvents()).build();
+            failure = e.getMessage();
         }
-        return Result.builder().healthy().withMessage(store.describe())
-                .withDetail("queued_events", writer.queuedEvents()).build();
+        if (store instanceof JournaledEventStore journaled) {
+            long journaledEvents = journaled.journaledEvents();
+            result.withDetail("journaled_events", journaledEvents).withDetail("journal_bytes", journaled.journalBytes());
+            boolean degraded = failure != null || journaledEvents > 0;
+            result.withDetail("mode", degraded ? "degraded" : "direct");
+            if (degraded) {
+                String why = failure != null ? failure : journaled.lastFailure();
+                return result.healthy().withMessage(store.describe() + ": degraded, " + journaledEvents
+                        + " events journaled locally until storage takes them" + (why == null ? "" : " (" + why + ")"))
+                        .build();
+            }
+            return result.healthy().withMessage(store.describe()).build();
+        }
+        if (failure != null) {
+            return result.unhealthy().withMessage(store.describe() + ": " + failure).build();
+        }
+        return result.healthy().withMessage(store.describe()).build();
     }
 }

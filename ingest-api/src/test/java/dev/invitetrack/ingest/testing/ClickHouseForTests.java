@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +119,75 @@ public final class ClickHouseForTests {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null ? fallback : value;
+    }
+
+    /**
+     * A ClickHouse of one test's own, started with {@code scripts/clickhouse-local.sh}, which the test may stop
+     * (an outage) and start again on the same port and data. Close it to stop it and delete its data.
+     */
+    public static final class PrivateServer implements AutoCloseable {
+        private final Path script = repositoryRoot().resolve("scripts/clickhouse-local.sh");
+        private final Path data;
+        private final int port = freePort();
+
+        private PrivateServer() throws IOException {
+            data = Files.createTempDirectory("invitetrack-clickhouse-private-").resolve("data");
+        }
+
+        public static PrivateServer start() {
+            try {
+                PrivateServer server = new PrivateServer();
+                server.startAgain();
+                return server;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public String url() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        /** Starts it (again) and waits until it answers. */
+        public void startAgain() {
+            run("start", "--port", String.valueOf(port), "--data", data.toString());
+        }
+
+        /** Stops it: TERM, then KILL after a few seconds. */
+        public void stop() {
+            run("stop", "--port", String.valueOf(port), "--data", data.toString());
+        }
+
+        private void run(String... arguments) {
+            Path log = data.resolveSibling("script.log");
+            List<String> command = new ArrayList<>(List.of("bash", script.toString()));
+            command.addAll(List.of(arguments));
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("clickhouse-local.sh " + String.join(" ", arguments)
+                            + " failed (it needs npm and gcc from Debian's packages, and the npm registry):\n"
+                            + Files.readString(log, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("could not run " + script + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            stop();
+            try {
+                deleteRecursively(data.getParent());
+            } catch (IOException e) {
+                System.err.println("could not delete " + data.getParent() + ": " + e.getMessage());
+            }
+        }
     }
 
     /** True when the tests talk to a ClickHouse this JVM started (as opposed to CLICKHOUSE_URL's). */

@@ -1,0 +1,119 @@
+package dev.invitetrack.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server in a JVM of its own, so that a test can kill it (SIGKILL: no shutdown hook, no drain)
+ * and start it again on the same configuration and ports. Writes its log beside the configuration.
+ */
+final class ServerProcess {
+    private final Path work;
+    private final int port = freePort();
+    private final int adminPort = freePort();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Process process;
+
+    /** A server in {@code work} whose configuration is {@code storage} (YAML) plus the demo workspace. */
+    ServerProcess(Path work, String storage) throws IOException {
+        this.work = work;
+        Files.writeString(work.resolve("config.yml"), storage + """
+                workspaces:
+                  - id: demo
+                    writeKeys: [demo-write-key]
+                    readKeys: [demo-read-key]
+                server:
+                  applicationConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
+                  adminConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
+                  requestLog: {appenders: []}
+                logging:
+                  level: WARN
+                """.formatted(port, adminPort));
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Starts the server and waits until its health check answers. */
+    void start() throws Exception {
+        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), InvitetrackApplication.class.getName(), "server",
+                work.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthcheck"))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the server did not start:\n" + Files.readString(work.resolve("server.log")));
+    }
+
+    /** SIGKILL, and waits for the process to be gone. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The storage health check's JSON (status 200 or 500 alike). */
+    JsonNode storageHealth() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + "/healthcheck")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return ApiClient.JSON.readTree(response.body()).get("storage");
+    }
+
+    /** A POST with the demo write key. */
+    HttpRequest post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer demo-write-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    /** A GET with the demo read key. */
+    HttpRequest get(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer demo-read-key")
+                .GET()
+                .build();
+    }
+
+    String log() throws IOException {
+        return Files.readString(work.resolve("server.log"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
