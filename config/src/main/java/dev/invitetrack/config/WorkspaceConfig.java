@@ -1,6 +1,7 @@
 package dev.invitetrack.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.util.ArrayList;
@@ -21,6 +22,10 @@ public class WorkspaceConfig {
 
     @NotNull
     private List<@NotNull @Pattern(regexp = KEY_PATTERN, message = KEY_MESSAGE) String> readKeys = new ArrayList<>();
+
+    /** Absent: no limit (the demo workspace). */
+    @Valid
+    private RateLimitConfig rateLimit;
 
     static final String KEY_PATTERN = "sha256:[0-9a-f]{64}|[\\x21-\\x7e]{12,256}";
     static final String KEY_MESSAGE = "must be 12-256 printable characters, or sha256:<64 lowercase hex digits>";
@@ -61,5 +66,15 @@ public class WorkspaceConfig {
     @JsonProperty
     public void setReadKeys(List<String> readKeys) {
         this.readKeys = readKeys;
+    }
+
+    @JsonProperty
+    public RateLimitConfig getRateLimit() {
+        return rateLimit;
+    }
+
+    @JsonProperty
+    public void setRateLimit(RateLimitConfig rateLimit) {
+        this.rateLimit = rateLimit;
     }
 }

@@ -11,12 +11,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
 /**
  * Establishes the workspace from the request's key and refuses the request when the key is missing,
- * unknown (401) or of the wrong kind (403). Accepts {@code Authorization: Bearer KEY} and HTTP Basic with
+ * unknown (401), of the wrong kind (403) or over its workspace's rate limit (429, see {@link KeyRing#throttle}). Accepts {@code Authorization: Bearer KEY} and HTTP Basic with
  * the key as user name and an empty password, which is how Segment's libraries send their write key.
  * Keys never reach a log line or a response.
  */
@@ -55,6 +56,10 @@ final class ApiKeyFilter implements ContainerRequestFilter {
             abort(request, Response.Status.FORBIDDEN, "this is a " + principal.get().kind().label()
                     + " key; this endpoint needs the workspace's " + required.label() + " key");
             return;
+        }
+        Optional<Duration> wait = keyRing.throttle(presented.get());
+        if (wait.isPresent()) {
+            throw KeyRing.tooManyRequests(principal.get(), wait.get()); // 429 with Retry-After
         }
         boolean secure = request.getSecurityContext().isSecure();
         WorkspacePrincipal workspace = principal.get();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.invitetrack.ingest.api.ApiError;
 import dev.invitetrack.ingest.api.ApiException;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,10 @@ public final class BodyKeyAuthenticator {
         }
         if (principal.get().kind() != KeyKind.WRITE) {
             throw new ApiException(403, "writeKey", "this is a read key; sending events needs the write key");
+        }
+        Optional<Duration> wait = keyRing.throttle(key.asText());
+        if (wait.isPresent()) {
+            throw KeyRing.tooManyRequests(principal.get(), wait.get());
         }
         return principal.get().workspaceId();
     }
