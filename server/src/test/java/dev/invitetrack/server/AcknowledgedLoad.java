@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Continuous {@code /v1/track} load from several clients, each event an invite to an address of its own,
- * remembering which events were answered 200 (acknowledged) and what else came back. Afterwards
- * {@link #assertAllPresentOnce} checks that every acknowledged event is stored, and none twice.
+ * Continuous load from several clients, each event an invite to an address of its own, one per request
+ * ({@code /v1/track}) or in batches ({@code /v1/batch}), remembering which events were answered 200
+ * (acknowledged) and what else came back. Afterwards {@link #assertAllPresentOnce} checks that every
+ * acknowledged event is stored, and none twice.
  */
 final class AcknowledgedLoad {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -26,12 +27,20 @@ final class AcknowledgedLoad {
     private final Map<String, String> bodies = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong offered = new AtomicLong();
     private final String prefix;
+    private final int batchSize;
     private AtomicBoolean running;
     private List<Thread> clients;
 
     AcknowledgedLoad(String prefix) {
+        this(prefix, 1);
+    }
+
+    /** Batches of {@code batchSize} events per request; 1 sends single events to /v1/track. */
+    AcknowledgedLoad(String prefix, int batchSize) {
         this.prefix = prefix;
+        this.batchSize = batchSize;
     }
 
     /** Starts {@code count} clients sending to {@code server} until {@link #stop}. */
@@ -55,28 +64,42 @@ final class AcknowledgedLoad {
 
     private void send(ServerProcess server, int client, AtomicBoolean running) {
         while (running.get()) {
-            long n = sequence.incrementAndGet();
-            String id = prefix + "-" + client + "-" + n;
-            String event = """
-                    {"event": "invite_sent", "user_id": "u%d", "message_id": "%s", "timestamp": "2024-04-01T10:00:00Z",
-                     "properties": {"invitee_email": "%s@example.com", "invitee_role": "Member"}}""".formatted(
-                    client, id, id);
-            bodies.put(id, event);
+            List<String> ids = new ArrayList<>(batchSize);
+            StringBuilder events = new StringBuilder();
+            for (int i = 0; i < batchSize; i++) {
+                String id = prefix + "-" + client + "-" + sequence.incrementAndGet();
+                String event = """
+                        {"event": "invite_sent", "user_id": "u%d", "message_id": "%s", "timestamp": "2024-04-01T10:00:00Z",
+                         "properties": {"invitee_email": "%s@example.com", "invitee_role": "Member"}}""".formatted(
+                        client, id, id);
+                bodies.put(id, event);
+                ids.add(id);
+                events.append(i == 0 ? "" : ",").append(event);
+            }
+            offered.addAndGet(batchSize);
             try {
-                HttpResponse<String> response = http.send(server.post("/v1/track", event),
+                HttpResponse<String> response = http.send(batchSize == 1 ? server.post("/v1/track", events.toString())
+                                : server.post("/v1/batch", "{\"batch\": [" + events + "]}"),
                         HttpResponse.BodyHandlers.ofString());
                 statuses.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
                 if (response.statusCode() == 200) {
-                    acknowledged.add(id);
+                    acknowledged.addAll(ids);
+                } else {
+                    ids.forEach(bodies::remove);
                 }
             } catch (IOException e) {
-                // The server was killed mid-request: this event was not acknowledged.
+                // The server was killed mid-request: these events were not acknowledged.
                 statuses.computeIfAbsent(-1, s -> new AtomicLong()).incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+    }
+
+    /** Events sent, whatever the answer. */
+    long offered() {
+        return offered.get();
     }
 
     int acknowledged() {

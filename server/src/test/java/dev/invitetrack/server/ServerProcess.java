@@ -22,6 +22,7 @@ final class ServerProcess {
     private final int adminPort = freePort();
     private final HttpClient http = HttpClient.newHttpClient();
     private Process process;
+    private String maxHeap = "512m";
 
     /** A server in {@code work} whose configuration is {@code storage} (YAML) plus the demo workspace. */
     ServerProcess(Path work, String storage) throws IOException {
@@ -44,9 +45,29 @@ final class ServerProcess {
         return port;
     }
 
+    /** The -Xmx of the next start. */
+    ServerProcess maxHeap(String maxHeap) {
+        this.maxHeap = maxHeap;
+        return this;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The process's resident memory now, from /proc. */
+    long residentKilobytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
     /** Starts the server and waits until its health check answers. */
     void start() throws Exception {
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"), InvitetrackApplication.class.getName(), "server",
                 work.resolve("config.yml").toString())
                 .redirectErrorStream(true)
