@@ -24,21 +24,29 @@ final class ServerProcess {
     private Process process;
     private String maxHeap = "512m";
 
+    static final String DEMO_WORKSPACE = """
+            workspaces:
+              - id: demo
+                writeKeys: [demo-write-key]
+                readKeys: [demo-read-key]
+            """;
+
     /** A server in {@code work} whose configuration is {@code storage} (YAML) plus the demo workspace. */
     ServerProcess(Path work, String storage) throws IOException {
+        this(work, storage, DEMO_WORKSPACE, "WARN");
+    }
+
+    /** The same with its own {@code workspaces:} section and log level. */
+    ServerProcess(Path work, String storage, String workspaces, String logLevel) throws IOException {
         this.work = work;
-        Files.writeString(work.resolve("config.yml"), storage + """
-                workspaces:
-                  - id: demo
-                    writeKeys: [demo-write-key]
-                    readKeys: [demo-read-key]
+        Files.writeString(work.resolve("config.yml"), storage + workspaces + """
                 server:
                   applicationConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
                   adminConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
                   requestLog: {appenders: []}
                 logging:
-                  level: WARN
-                """.formatted(port, adminPort));
+                  level: %s
+                """.formatted(port, adminPort, logLevel));
     }
 
     int port() {
