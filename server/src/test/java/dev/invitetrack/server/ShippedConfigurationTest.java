@@ -92,6 +92,7 @@ class ShippedConfigurationTest {
     void theTestConfigurationIsValidToo() throws Exception {
         InvitetrackConfiguration config = factory.build(new ResourceConfigurationSourceProvider(),
                 "invitetrack-test.yml");
-        assertThat(config.getWorkspaces()).hasSize(5);
+        assertThat(config.getWorkspaces()).hasSize(6);
+        assertThat(config.getWorkspaces().get(5).getRateLimit().getBurst()).isEqualTo(3);
     }
 }
