@@ -23,6 +23,10 @@ public class InvitetrackConfiguration extends Configuration {
 
     @Valid
     @NotNull
+    private RetentionConfig retention = new RetentionConfig();
+
+    @Valid
+    @NotNull
     @Size(min = 1, message = "must name at least one workspace with its keys")
     private List<WorkspaceConfig> workspaces = new ArrayList<>();
 
@@ -44,6 +48,16 @@ public class InvitetrackConfiguration extends Configuration {
     @JsonProperty
     public void setIngest(IngestConfig ingest) {
         this.ingest = ingest;
+    }
+
+    @JsonProperty
+    public RetentionConfig getRetention() {
+        return retention;
+    }
+
+    @JsonProperty
+    public void setRetention(RetentionConfig retention) {
+        this.retention = retention;
     }
 
     @JsonProperty

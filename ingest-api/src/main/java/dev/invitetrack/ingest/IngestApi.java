@@ -3,6 +3,7 @@ package dev.invitetrack.ingest;
 import static java.util.Objects.requireNonNull;
 
 import dev.invitetrack.config.IngestConfig;
+import dev.invitetrack.config.RetentionConfig;
 import dev.invitetrack.event.EventParser;
 import dev.invitetrack.ingest.auth.ApiKeyFeature;
 import dev.invitetrack.ingest.auth.BodyKeyAuthenticator;
@@ -10,6 +11,7 @@ import dev.invitetrack.ingest.auth.KeyRing;
 import dev.invitetrack.ingest.core.GroupCommitWriter;
 import dev.invitetrack.ingest.core.IngestService;
 import dev.invitetrack.ingest.core.RequestBodies;
+import dev.invitetrack.ingest.core.RetentionJob;
 import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.ingest.health.StorageHealthCheck;
 import dev.invitetrack.ingest.resources.ApiExceptionMapper;
@@ -54,5 +56,15 @@ public final class IngestApi {
         environment.jersey().register(new DeletionResource(storage.events()));
         environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
         return writer;
+    }
+
+    /** Starts deleting events older than the retention period, when one is configured. */
+    public static void registerRetention(Environment environment, RetentionConfig retention, Storage storage,
+            Clock clock) {
+        if (retention.getMaxAge() == null) {
+            return;
+        }
+        environment.lifecycle().manage(new RetentionJob(storage.events(), retention.getMaxAge().toJavaDuration(),
+                retention.getCheckEvery().toJavaDuration(), clock, environment.metrics()));
     }
 }

@@ -68,6 +68,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
         Clock clock = Clock.systemUTC();
         IngestApi.registerCommon(environment, keyRing);
         IngestApi.register(environment, configuration.getIngest(), storage, keyRing, clock);
+        IngestApi.registerRetention(environment, configuration.getRetention(), storage, clock);
         QueryApi.register(environment, storage, clock);
     }
 }

@@ -94,5 +94,6 @@ class ShippedConfigurationTest {
                 "invitetrack-test.yml");
         assertThat(config.getWorkspaces()).hasSize(6);
         assertThat(config.getWorkspaces().get(5).getRateLimit().getBurst()).isEqualTo(3);
+        assertThat(config.getRetention().getMaxAge()).as("no retention unless configured").isNull();
     }
 }

@@ -6,11 +6,14 @@ import dev.invitetrack.ingest.testing.ClickHouseForTests;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The real application on random ports, on either backend. */
@@ -32,20 +35,32 @@ final class TestServers {
      * ClickHouse a database derived from it, so that a second server on the same place sees the same data.
      */
     static DropwizardTestSupport<InvitetrackConfiguration> on(Backend backend, Path place) {
+        return on(backend, place, Map.of());
+    }
+
+    /** The same with more configuration overrides (path to value). */
+    static DropwizardTestSupport<InvitetrackConfiguration> on(Backend backend, Path place, Map<String, String> more) {
         // Overrides travel as system properties; a prefix of its own keeps two servers in one JVM apart.
         String prefix = "it" + SERVERS.incrementAndGet();
-        return switch (backend) {
-            case H2 -> new DropwizardTestSupport<>(InvitetrackApplication.class,
-                    ResourceHelpers.resourceFilePath("invitetrack-test.yml"), prefix,
-                    ConfigOverride.config(prefix, "storage.dataDirectory", place.toString()));
-            case CLICKHOUSE -> new DropwizardTestSupport<>(InvitetrackApplication.class,
-                    ResourceHelpers.resourceFilePath("invitetrack-test-clickhouse.yml"), prefix,
-                    ConfigOverride.config(prefix, "storage.url", ClickHouseForTests.url()),
-                    ConfigOverride.config(prefix, "storage.journal.directory", place.resolve("journal").toString()),
-                    ConfigOverride.config(prefix, "storage.database", "e2e_" + Hashing.sha256()
-                            .hashString(place.toAbsolutePath().toString(), StandardCharsets.UTF_8).toString()
-                            .substring(0, 16)));
+        List<ConfigOverride> overrides = new ArrayList<>();
+        more.forEach((path, value) -> overrides.add(ConfigOverride.config(prefix, path, value)));
+        String file = switch (backend) {
+            case H2 -> {
+                overrides.add(ConfigOverride.config(prefix, "storage.dataDirectory", place.toString()));
+                yield "invitetrack-test.yml";
+            }
+            case CLICKHOUSE -> {
+                overrides.add(ConfigOverride.config(prefix, "storage.url", ClickHouseForTests.url()));
+                overrides.add(ConfigOverride.config(prefix, "storage.journal.directory",
+                        place.resolve("journal").toString()));
+                overrides.add(ConfigOverride.config(prefix, "storage.database", "e2e_" + Hashing.sha256()
+                        .hashString(place.toAbsolutePath().toString(), StandardCharsets.UTF_8).toString()
+                        .substring(0, 16)));
+                yield "invitetrack-test-clickhouse.yml";
+            }
         };
+        return new DropwizardTestSupport<>(InvitetrackApplication.class, ResourceHelpers.resourceFilePath(file),
+                prefix, overrides.toArray(ConfigOverride[]::new));
     }
 
     private static final AtomicInteger SERVERS = new AtomicInteger();

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -286,6 +287,39 @@ public final class ClickHouseEventStore implements EventStore {
                 new Step("DELETE FROM invite_sends_by_email" + where, "wv"),
                 new Step("DELETE FROM invite_acceptances_by_email" + where, "wv"),
                 new Step("DELETE FROM invite_matches" + where, "wv")));
+    }
+
+    /**
+     * Retention, with lightweight DELETEs like the privacy deletions: invite tables first, events and their
+     * ids last, so that a retry after a failure half-way finishes the job. Each table by its own time column.
+     */
+    @Override
+    public long deleteOlderThan(Instant cutoff) {
+        synchronized (writeLock) {
+            try (Connection connection = dataSource.getConnection()) {
+                long deleted;
+                try (PreparedStatement count = connection.prepareStatement(
+                        "SELECT count() FROM events FINAL WHERE ts < ?")) {
+                    count.setObject(1, cutoff);
+                    try (ResultSet rs = count.executeQuery()) {
+                        rs.next();
+                        deleted = rs.getLong(1);
+                    }
+                }
+                for (String sql : List.of("DELETE FROM invite_matches WHERE send_ts < ?",
+                        "DELETE FROM invite_sends WHERE ts < ?", "DELETE FROM invite_sends_by_email WHERE ts < ?",
+                        "DELETE FROM invite_acceptances_by_email WHERE ts < ?", "DELETE FROM events WHERE ts < ?",
+                        "DELETE FROM message_ids WHERE ts < ?")) {
+                    try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                        delete.setObject(1, cutoff);
+                        delete.executeUpdate();
+                    }
+                }
+                return deleted;
+            } catch (SQLException e) {
+                throw new StorageException("ClickHouse retention delete failed: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** A statement run for a deletion; {@code parameters} spells its binds: w the workspace, v the value. */

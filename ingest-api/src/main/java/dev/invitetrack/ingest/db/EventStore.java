@@ -1,5 +1,6 @@
 package dev.invitetrack.ingest.db;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -31,6 +32,16 @@ public interface EventStore extends AutoCloseable {
 
     /** Deletes the events whose normalized invitee email is {@code email}; see {@link #deleteUser}. */
     long deleteInvitee(String workspaceId, String email);
+
+    /**
+     * Retention: deletes every event, in every workspace, whose time is before {@code cutoff}, with what was
+     * derived from it. Unlike a privacy deletion it keeps no exactly-once key: an expired event sent again is
+     * stored again, and goes at the next run.
+     *
+     * @return how many events were deleted
+     * @throws StorageException when the store could not delete
+     */
+    long deleteOlderThan(Instant cutoff);
 
     /** Cheap liveness probe for health checks. */
     void ping();

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -303,6 +304,45 @@ public final class H2EventStore implements EventStore {
                 throw new StorageException("H2 delete failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Rows per retention transaction: the writer waits at most one such chunk. */
+    static final int RETENTION_CHUNK = 10_000;
+
+    /**
+     * Retention in chunks of {@value #RETENTION_CHUNK} rows per transaction, so that ingestion waits for
+     * one chunk at most; sends go with their events (a send is never newer than its acceptance, so no kept
+     * send loses its match).
+     */
+    @Override
+    public long deleteOlderThan(Instant cutoff) {
+        long deleted = 0;
+        for (String table : List.of("invite_sends", "events")) {
+            String sql = "DELETE FROM " + table + " WHERE ts < ? FETCH FIRST " + RETENTION_CHUNK + " ROWS ONLY";
+            int chunk;
+            do {
+                synchronized (writeLock) {
+                    try {
+                        Connection connection = writerConnection();
+                        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                            delete.setLong(1, cutoff.toEpochMilli());
+                            chunk = delete.executeUpdate();
+                            connection.commit();
+                        } catch (SQLException | RuntimeException e) {
+                            rollbackQuietly(connection);
+                            throw e;
+                        }
+                    } catch (SQLException e) {
+                        closeWriterQuietly();
+                        throw new StorageException("H2 retention delete failed: " + e.getMessage(), e);
+                    }
+                }
+                if (table.equals("events")) {
+                    deleted += chunk;
+                }
+            } while (chunk == RETENTION_CHUNK);
+        }
+        return deleted;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.MetricRegistry;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -188,6 +189,11 @@ public final class JournaledEventStore implements EventStore {
             throw new StorageException("storage is catching up with " + journal.events()
                     + " journaled events; nothing was deleted, retry shortly");
         }
+    }
+
+    @Override
+    public long deleteOlderThan(Instant cutoff) {
+        return store.deleteOlderThan(cutoff);
     }
 
     @Override

@@ -302,6 +302,11 @@ class GroupCommitWriterTest {
         }
 
         @Override
+        public long deleteOlderThan(java.time.Instant cutoff) {
+            return delegate.deleteOlderThan(cutoff);
+        }
+
+        @Override
         public boolean[] write(List<StoredEvent> rows) {
             entered.countDown();
             try {

@@ -143,4 +143,28 @@ public abstract class EventStoreContract {
         assertThat(count(storage)).isEqualTo(1);
         assertThat(count(storage, "acme", "i-3")).isEqualTo(1);
     }
+
+    @Test
+    void retentionDeletesEveryEventBeforeTheCutoffInEveryWorkspaceAndForgetsTheirIds() {
+        java.time.Instant cutoff = TestRows.T0.plusSeconds(3600);
+        StoredEvent old = row("acme", "r-1");
+        StoredEvent oldElsewhere = row("globex", "r-2");
+        StoredEvent oldInvite = new StoredEvent("acme", "r-3", "invite_sent", "inviter", null, TestRows.T0,
+                TestRows.T0, null, "old@example.com", "Admin", null, "{}", "{}");
+        StoredEvent atCutoff = new StoredEvent("acme", "r-4", "signup", "user-1", null, cutoff, cutoff, null, null,
+                null, null, "{}", "{}");
+        StoredEvent recentInvite = new StoredEvent("acme", "r-5", "invite_sent", "inviter", null,
+                cutoff.plusSeconds(60), cutoff, null, "new@example.com", "Admin", null, "{}", "{}");
+        storage.events().write(List.of(old, oldElsewhere, oldInvite, atCutoff, recentInvite));
+
+        assertThat(storage.events().deleteOlderThan(cutoff)).isEqualTo(3);
+
+        assertThat(count(storage)).isEqualTo(2);
+        assertThat(count(storage, "acme", "r-4")).isEqualTo(1);
+        assertThat(count(storage, "acme", "r-5")).isEqualTo(1);
+        assertThat(storage.events().deleteOlderThan(cutoff)).isZero();
+        // No tombstone: the expired event, sent again, is stored again (and goes at the next run).
+        assertThat(storage.events().write(List.of(old))).containsExactly(true);
+        assertThat(storage.events().deleteOlderThan(cutoff)).isEqualTo(1);
+    }
 }
