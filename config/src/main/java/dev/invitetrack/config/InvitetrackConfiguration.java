@@ -25,6 +25,9 @@ public class InvitetrackConfiguration extends Configuration {
     @NotNull
     private RetentionConfig retention = new RetentionConfig();
 
+    /** Keys made with {@code invitetrack keys create}, in addition to the workspaces' own; null: none. */
+    private String keysFile;
+
     @Valid
     @NotNull
     @Size(min = 1, message = "must name at least one workspace with its keys")
@@ -48,6 +51,16 @@ public class InvitetrackConfiguration extends Configuration {
     @JsonProperty
     public void setIngest(IngestConfig ingest) {
         this.ingest = ingest;
+    }
+
+    @JsonProperty
+    public String getKeysFile() {
+        return keysFile;
+    }
+
+    @JsonProperty
+    public void setKeysFile(String keysFile) {
+        this.keysFile = keysFile;
     }
 
     @JsonProperty

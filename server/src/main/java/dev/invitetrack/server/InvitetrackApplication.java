@@ -5,10 +5,12 @@ import dev.invitetrack.config.InvitetrackConfiguration;
 import dev.invitetrack.dashboard.DashboardBundle;
 import dev.invitetrack.ingest.IngestApi;
 import dev.invitetrack.ingest.auth.KeyRing;
+import dev.invitetrack.ingest.auth.KeysFileWatcher;
 import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.ingest.db.Storages;
 import dev.invitetrack.query.QueryApi;
 import dev.invitetrack.server.cli.DemoDataCommand;
+import dev.invitetrack.server.cli.KeysCommand;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -16,6 +18,7 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
         bootstrap.addBundle(new DashboardBundle());
         bootstrap.addBundle(new ApiDocsBundle());
         bootstrap.addCommand(new DemoDataCommand());
+        bootstrap.addCommand(new KeysCommand());
         // Times go out as ISO-8601 text (2020-11-23T22:28:55.111Z), not epoch numbers.
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
@@ -52,6 +56,11 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
             server.setRegisterDefaultExceptionMappers(false);
         }
         KeyRing keyRing = KeyRing.from(configuration.getWorkspaces());
+        if (configuration.getKeysFile() != null) {
+            KeysFileWatcher keysFile = new KeysFileWatcher(Path.of(configuration.getKeysFile()), keyRing);
+            keysFile.start(); // before the first request; stopped with the server
+            environment.lifecycle().manage(keysFile);
+        }
         if (keyRing.demoKeysActive()) {
             LOG.warn("DEMO KEYS ARE ACTIVE (demo-write-key / demo-read-key): anyone who can reach this port can"
                     + " read and write the demo workspace. Configure your own keys before exposing the server.");

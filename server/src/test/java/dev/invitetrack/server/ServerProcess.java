@@ -134,6 +134,21 @@ final class ServerProcess {
                 .build();
     }
 
+    /** Runs another command of the application (e.g. {@code keys}) on this server's configuration. */
+    String command(String... arguments) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), InvitetrackApplication.class.getName()));
+        command.addAll(java.util.List.of(arguments));
+        command.add(work.resolve("config.yml").toString());
+        Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+            throw new IllegalStateException("exit " + run.exitValue() + ":\n" + output);
+        }
+        return output;
+    }
+
     String log() throws IOException {
         return Files.readString(work.resolve("server.log"));
     }

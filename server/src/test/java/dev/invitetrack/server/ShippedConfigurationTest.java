@@ -68,6 +68,9 @@ class ShippedConfigurationTest {
         assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isEqualTo(200);
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
         assertThat(storage.getJournal().isEnabled()).isTrue();
+        if (System.getenv("INVITETRACK_KEYS_FILE") == null) {
+            assertThat(config.getKeysFile()).isEqualTo("./data/keys.json");
+        }
         if (System.getenv("INVITETRACK_JOURNAL_DIR") == null) {
             assertThat(storage.getJournal().getDirectory()).isEqualTo("./data/journal");
         }

@@ -19,27 +19,65 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every configured key, held only as its SHA-256 digest. A presented key is hashed and looked up by
  * digest, then confirmed with a constant-time comparison; lookup time therefore depends on the digest,
- * which tells an attacker nothing about any key. Thread-safe and immutable.
+ * which tells an attacker nothing about any key. The configuration's keys are fixed; the keys of the keys
+ * file ({@link KeysFile}) are replaced as a whole by {@link #replaceFileKeys}. Thread-safe.
  */
 public final class KeyRing {
     /** Well-known keys of the shipped demo configuration; the server warns while they are active. */
     public static final Set<String> DEMO_KEYS = Set.of("demo-write-key", "demo-read-key");
 
     private static final String SHA256_PREFIX = "sha256:";
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
 
-    private final Map<String, Grant> grantsByDigest;
+    private final Map<String, Grant> configured;
+    private final Set<String> workspaceIds;
+    private final Map<String, RateLimitConfig> limits;
     private final boolean demoKeysActive;
+    /** The configured keys and the keys file's, swapped whole on a reload. */
+    private volatile Map<String, Grant> grantsByDigest;
 
     /** One key: its digest, what it grants, and its own rate limit (null: none). */
     private record Grant(byte[] digest, WorkspacePrincipal principal, @Nullable TokenBucket limit) {}
 
-    private KeyRing(Map<String, Grant> grantsByDigest, boolean demoKeysActive) {
-        this.grantsByDigest = ImmutableMap.copyOf(grantsByDigest);
+    private KeyRing(Map<String, Grant> configured, Set<String> workspaceIds, Map<String, RateLimitConfig> limits,
+            boolean demoKeysActive) {
+        this.configured = ImmutableMap.copyOf(configured);
+        this.workspaceIds = Set.copyOf(workspaceIds);
+        this.limits = Map.copyOf(limits);
         this.demoKeysActive = demoKeysActive;
+        this.grantsByDigest = this.configured;
+    }
+
+    /**
+     * Replaces the keys that came from the keys file. A key of a workspace the configuration does not name,
+     * or one the configuration already has, is skipped with a warning.
+     *
+     * @return how many of them are now in force
+     */
+    public int replaceFileKeys(List<KeysFile.StoredKey> keys) {
+        Map<String, Grant> grants = new HashMap<>(configured);
+        int added = 0;
+        for (KeysFile.StoredKey key : keys) {
+            boolean known = workspaceIds.contains(key.workspace());
+            if (!known || grants.containsKey(key.sha256())) {
+                LOG.warn("keys file: skipping key {} of workspace '{}' ({})", key.id(), key.workspace(),
+                        known ? "the configuration has the same key" : "no such workspace in the configuration");
+                continue;
+            }
+            RateLimitConfig limit = limits.get(key.workspace());
+            grants.put(key.sha256(), new Grant(BaseEncoding.base16().lowerCase().decode(key.sha256()),
+                    new WorkspacePrincipal(key.workspace(), key.keyKind()),
+                    limit == null ? null : new TokenBucket(limit.getRequestsPerSecond(), limit.getBurst())));
+            added++;
+        }
+        grantsByDigest = ImmutableMap.copyOf(grants);
+        return added;
     }
 
     /**
@@ -50,6 +88,7 @@ public final class KeyRing {
      */
     public static KeyRing from(Collection<WorkspaceConfig> workspaces) {
         Map<String, Grant> grants = new HashMap<>();
+        Map<String, RateLimitConfig> limits = new HashMap<>();
         Set<String> seenWorkspaces = new java.util.HashSet<>();
         boolean demo = false;
         for (WorkspaceConfig workspace : workspaces) {
@@ -58,6 +97,9 @@ public final class KeyRing {
                 throw new IllegalArgumentException("workspace '" + workspace.getId() + "' is configured twice");
             }
             RateLimitConfig limit = workspace.getRateLimit();
+            if (limit != null) {
+                limits.put(workspace.getId(), limit);
+            }
             for (String key : workspace.getWriteKeys()) {
                 demo |= DEMO_KEYS.contains(key);
                 add(grants, key, new WorkspacePrincipal(workspace.getId(), KeyKind.WRITE), limit);
@@ -67,7 +109,7 @@ public final class KeyRing {
                 add(grants, key, new WorkspacePrincipal(workspace.getId(), KeyKind.READ), limit);
             }
         }
-        return new KeyRing(grants, demo);
+        return new KeyRing(grants, seenWorkspaces, limits, demo);
     }
 
     private static void add(Map<String, Grant> grants, String configured, WorkspacePrincipal principal,
@@ -118,6 +160,11 @@ public final class KeyRing {
 
     public boolean demoKeysActive() {
         return demoKeysActive;
+    }
+
+    /** The hex SHA-256 digest under which a key is kept. */
+    public static String digest(String key) {
+        return digestHex(key);
     }
 
     /** The form to put in a configuration file instead of the plain key. */
