@@ -99,6 +99,19 @@ class BadInputTest {
                 + "\"properties\": {\"invitee_email\": \"mark.wood@\"}}", 400, "properties.invitee_email"));
         cases.add(track("email with a space", "{\"event\": \"invite_sent\", \"user_id\": \"u\", "
                 + "\"properties\": {\"invitee_email\": \"mark wood@example.com\"}}", 400, "properties.invitee_email"));
+        cases.add(track("header injection in an email", "{\"event\": \"invite_sent\", \"user_id\": \"u\", "
+                + "\"properties\": {\"invitee_email\": \"a@example.com\\r\\nBcc: all@example.com\"}}", 400,
+                "properties.invitee_email"));
+        cases.add(track("SQL in an email", "{\"event\": \"invite_sent\", \"user_id\": \"u\", "
+                + "\"properties\": {\"invitee_email\": \"x'); DROP TABLE events;--@example.com\"}}", 400,
+                "properties.invitee_email"));
+        cases.add(track("control character in the user id", "{\"event\": \"x\", \"user_id\": \"u\\u0000v\"}", 400,
+                "user_id"));
+        cases.add(track("properties null", "{\"event\": \"invite_sent\", \"user_id\": \"u\", \"properties\": null}",
+                400, "properties.invitee_email"));
+        cases.add(track("10,000 properties", "{\"event\": \"x\", \"user_id\": \"u\", \"properties\": {"
+                + java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> "\"p" + i + "\": 1")
+                        .collect(java.util.stream.Collectors.joining(", ")) + "}}", 413, "$"));
         cases.add(track("role not a string", "{\"event\": \"invite_sent\", \"user_id\": \"u\", "
                 + "\"properties\": {\"invitee_email\": \"a@example.com\", \"invitee_role\": [1]}}", 400,
                 "properties.invitee_role"));

@@ -58,6 +58,27 @@ class CsvExportTest {
                 "bob,1,1,0,0.0");
     }
 
+    /** SQL and HTML in values are data: stored verbatim, given back exactly in JSON, never executed. */
+    @Test
+    void valuesThatLookLikeSqlOrHtmlAreStoredVerbatimAndComeBackEscaped() {
+        String sql = "x'); DROP TABLE events; --";
+        String html = "<script>alert(\"hi\")</script>";
+        String batch = """
+                {"batch": [
+                  {"event": "invite_sent", "user_id": %s, "message_id": "h1", "timestamp": "2024-08-03T10:00:00Z",
+                   "properties": {"invitee_email": "h1@example.com", "invitee_role": %s}}
+                ]}""".formatted(ApiClient.JSON.valueToTree(sql), ApiClient.JSON.valueToTree(html));
+        assertThat(api.post("/v1/batch", "demo-write-key", batch).status()).isEqualTo(200);
+        var byUser = api.get("/v1/invites/by-user?from=2024-08-01&to=2024-09-01", "demo-read-key");
+        assertThat(byUser.json().get("users").get(0).get("user_id").asText()).isEqualTo(sql);
+        var byRole = api.get("/v1/invites/by-role?from=2024-08-01&to=2024-09-01", "demo-read-key");
+        assertThat(byRole.json().get("roles").get(0).get("role").asText()).isEqualTo(html);
+        assertThat(byRole.body()).contains("alert(\\\"hi\\\")"); // the quotes JSON-escaped
+        // The store still answers: nothing was dropped.
+        assertThat(api.get("/v1/events/names?from=2024-08-01&to=2024-09-01", "demo-read-key").status())
+                .isEqualTo(200);
+    }
+
     @Test
     void summaryTimeseriesAndFunnelAsCsv() {
         String summary = api.get("/v1/invites/summary?from=2024-06-01&to=2024-07-01&format=csv", "demo-read-key")
