@@ -24,6 +24,16 @@ public final class ClickHouseInviteQueries extends SqlInviteQueries {
                <roleFilter>
             """;
 
+    /** The match rows of the range's sends accepted within the window; a send may have more than one. */
+    private static final String MATCHES = """
+            FROM invite_matches
+             WHERE workspace_id = :workspace
+               AND send_ts >= fromUnixTimestamp64Milli(toInt64(:from), 'UTC')
+               AND send_ts < fromUnixTimestamp64Milli(toInt64(:to), 'UTC')
+               AND accepted_ts < send_ts + toIntervalMillisecond(toInt64(:window))
+               <roleFilter>
+            """;
+
     /**
      * The sends of the range accepted within the window: one row each, with the first acceptance. Filtering
      * the match rows by the window before taking the earliest gives the same sends, since the earliest
@@ -36,15 +46,10 @@ public final class ClickHouseInviteQueries extends SqlInviteQueries {
                   FROM (SELECT send_ts, any(user_id) AS send_user, any(invitee_role) AS send_role,
                                min(accepted_ts) AS first_ts,
                                argMin(accepted_user, (accepted_ts, accepted_user)) AS first_user
-                          FROM invite_matches
-                         WHERE workspace_id = :workspace
-                           AND send_ts >= fromUnixTimestamp64Milli(toInt64(:from), 'UTC')
-                           AND send_ts < fromUnixTimestamp64Milli(toInt64(:to), 'UTC')
-                           AND accepted_ts < send_ts + toIntervalMillisecond(toInt64(:window))
-                           <roleFilter>
+                        %s
                          GROUP BY send_ts, send_key)
             )
-            """;
+            """.formatted(MATCHES);
 
     private static final String ROLE_FILTER = "AND invitee_role = :role";
 
@@ -93,16 +98,6 @@ public final class ClickHouseInviteQueries extends SqlInviteQueries {
              ORDER BY sent DESC
              LIMIT toUInt32(:limit) WITH TIES
             """.formatted(SENDS);
-
-    /** The sends of the range accepted within the window: each send once, however many match rows it has. */
-    private static final String MATCHES = """
-              FROM invite_matches
-             WHERE workspace_id = :workspace
-               AND send_ts >= fromUnixTimestamp64Milli(toInt64(:from), 'UTC')
-               AND send_ts < fromUnixTimestamp64Milli(toInt64(:to), 'UTC')
-               AND accepted_ts < send_ts + toIntervalMillisecond(toInt64(:window))
-               <roleFilter>
-            """;
 
     private static final String TOP_BY_ACCEPTED = """
             SELECT user_id, uniqExact(send_ts, send_key) AS accepted

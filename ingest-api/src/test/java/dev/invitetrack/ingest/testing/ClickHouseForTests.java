@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClickHouseForTests {
     private static String url;
-    private static Path dataDirectory;
 
     private ClickHouseForTests() {}
 
@@ -45,47 +44,11 @@ public final class ClickHouseForTests {
         return url;
     }
 
+    /** A private server for the rest of this JVM, stopped and deleted when it exits. */
     private static String startLocal() {
-        Path script = repositoryRoot().resolve("scripts/clickhouse-local.sh");
-        int port = freePort();
-        try {
-            dataDirectory = Files.createTempDirectory("invitetrack-clickhouse-").resolve("data");
-            Path log = dataDirectory.resolveSibling("start.log");
-            Process start = new ProcessBuilder("bash", script.toString(), "start", "--port", String.valueOf(port),
-                    "--data", dataDirectory.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!start.waitFor(10, TimeUnit.MINUTES) || start.exitValue() != 0) {
-                start.destroyForcibly();
-                throw new IllegalStateException("could not start a local ClickHouse with " + script
-                        + " (it needs npm and gcc from Debian's packages, and the npm registry); or set"
-                        + " CLICKHOUSE_URL to a running ClickHouse 24+. Its output:\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopLocal(script), "stop-clickhouse"));
-        return "http://127.0.0.1:" + port;
-    }
-
-    private static void stopLocal(Path script) {
-        try {
-            Process stop = new ProcessBuilder("bash", script.toString(), "stop", "--data", dataDirectory.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            stop.waitFor(30, TimeUnit.SECONDS);
-            deleteRecursively(dataDirectory.getParent());
-        } catch (IOException e) {
-            System.err.println("could not stop the test ClickHouse: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        PrivateServer server = PrivateServer.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-clickhouse"));
+        return server.url();
     }
 
     private static void deleteRecursively(Path root) throws IOException {
@@ -168,7 +131,8 @@ public final class ClickHouseForTests {
                 if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
                     process.destroyForcibly();
                     throw new IllegalStateException("clickhouse-local.sh " + String.join(" ", arguments)
-                            + " failed (it needs npm and gcc from Debian's packages, and the npm registry):\n"
+                            + " failed (it needs npm and gcc from Debian's packages, and the npm registry; or set"
+                            + " CLICKHOUSE_URL to a running ClickHouse 24+):\n"
                             + Files.readString(log, StandardCharsets.UTF_8));
                 }
             } catch (IOException e) {
