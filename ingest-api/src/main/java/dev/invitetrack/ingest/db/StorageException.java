@@ -1,12 +1,15 @@
 package dev.invitetrack.ingest.db;
 
-/** The store could not complete an operation; the caller answers 503 and the client retries. */
+/**
+ * The store could not complete an operation; the caller answers 503 and the client retries. The message is
+ * logged and shown in health checks, so the values a driver quotes in it are redacted ({@link Redaction}).
+ */
 public class StorageException extends RuntimeException {
     public StorageException(String message, Throwable cause) {
-        super(message, cause);
+        super(Redaction.of(message), cause);
     }
 
     public StorageException(String message) {
-        super(message);
+        super(Redaction.of(message));
     }
 }

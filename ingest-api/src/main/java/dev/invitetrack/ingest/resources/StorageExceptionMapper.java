@@ -1,6 +1,7 @@
 package dev.invitetrack.ingest.resources;
 
 import dev.invitetrack.ingest.api.ErrorResponse;
+import dev.invitetrack.ingest.db.Redaction;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,7 +20,7 @@ public final class StorageExceptionMapper implements ExceptionMapper<JdbiExcepti
 
     @Override
     public Response toResponse(JdbiException exception) {
-        LOG.warn("storage could not answer a query: {}", exception.getMessage());
+        LOG.warn("storage could not answer a query: {}", Redaction.of(exception.getMessage()));
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Retry-After", "1")
