@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Establishes the workspace from the request's key and refuses the request when the key is missing,
- * unknown (401), of the wrong kind (403) or over its workspace's rate limit (429, see {@link KeyRing#throttle}). Accepts {@code Authorization: Bearer KEY} and HTTP Basic with
+ * unknown (401), of the wrong kind (403) or over its workspace's rate limit (429, see
+ * {@link KeyRing#throttle}). Accepts {@code Authorization: Bearer KEY} and HTTP Basic with
  * the key as user name and an empty password, which is how Segment's libraries send their write key.
  * Keys never reach a log line or a response.
  */
