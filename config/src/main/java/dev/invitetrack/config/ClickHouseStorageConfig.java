@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * ClickHouse over its HTTP interface: a server of the user's (self-hosted, a cluster node, ClickHouse
@@ -35,6 +36,10 @@ public class ClickHouseStorageConfig implements StorageConfig {
     @Valid
     @NotNull
     private JournalConfig journal = new JournalConfig();
+
+    /** Absent: one server. Present: a sharded cluster (local tables, Distributed tables over them). */
+    @Valid
+    private @Nullable ClickHouseClusterConfig cluster;
 
     public ClickHouseStorageConfig() {}
 
@@ -105,11 +110,21 @@ public class ClickHouseStorageConfig implements StorageConfig {
         this.journal = journal;
     }
 
+    @JsonProperty
+    public @Nullable ClickHouseClusterConfig getCluster() {
+        return cluster;
+    }
+
+    @JsonProperty
+    public void setCluster(@Nullable ClickHouseClusterConfig cluster) {
+        this.cluster = cluster;
+    }
+
     @Override
     public String describe() {
         // Never the password; the URL without any user info it might carry.
         URI uri = URI.create(url);
         return "clickhouse:" + uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + "/" + database;
+                + "/" + database + (cluster == null ? "" : " (cluster " + cluster.getName() + ")");
     }
 }

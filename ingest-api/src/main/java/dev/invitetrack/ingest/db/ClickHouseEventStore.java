@@ -59,18 +59,21 @@ public final class ClickHouseEventStore implements EventStore {
             """;
 
     private final ManagedDataSource dataSource;
+    private final ClickHouseTopology topology;
     private final String description;
     private final Object writeLock = new Object();
 
-    private ClickHouseEventStore(ManagedDataSource dataSource, String description) {
+    private ClickHouseEventStore(ManagedDataSource dataSource, ClickHouseTopology topology, String description) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.topology = requireNonNull(topology, "topology is null");
         this.description = requireNonNull(description, "description is null");
     }
 
     /** Connects, creates the database if missing and migrates its schema. */
     public static Storage open(ClickHouseStorageConfig config, MetricRegistry metrics) {
         String base = "jdbc:clickhouse:" + config.getUrl().replaceAll("/+$", "");
-        createDatabase(base, config);
+        ClickHouseTopology topology = ClickHouseTopology.of(config);
+        createDatabase(base, config, topology);
         DataSourceFactory factory = new DataSourceFactory();
         factory.setDriverClass("com.clickhouse.jdbc.ClickHouseDriver");
         factory.setUrl(base + "/" + config.getDatabase());
@@ -84,8 +87,11 @@ public final class ClickHouseEventStore implements EventStore {
         factory.setCheckConnectionWhileIdle(true);
         factory.setMaxWaitForConnection(Duration.seconds(10));
         factory.setAutoCommitByDefault(true);
+        Map<String, String> properties = new LinkedHashMap<>();
+        topology.sessionSettings().forEach((name, value) -> properties.put(ShardedCluster.SETTING_PREFIX + name, value));
+        factory.setProperties(properties);
         ManagedDataSource dataSource = factory.build(metrics, "clickhouse");
-        ClickHouseEventStore store = new ClickHouseEventStore(dataSource, config.describe());
+        ClickHouseEventStore store = new ClickHouseEventStore(dataSource, topology, config.describe());
         try {
             store.migrate();
         } catch (RuntimeException e) {
@@ -95,14 +101,12 @@ public final class ClickHouseEventStore implements EventStore {
         return new Storage(StorageKind.CLICKHOUSE, store, Jdbi.create(dataSource));
     }
 
-    private static void createDatabase(String base, ClickHouseStorageConfig config) {
+    private static void createDatabase(String base, ClickHouseStorageConfig config, ClickHouseTopology topology) {
         Properties properties = new Properties();
         properties.setProperty("user", config.getUser());
         properties.setProperty("password", config.getPassword());
-        try (Connection connection = new com.clickhouse.jdbc.Driver().connect(base, properties);
-                Statement statement = connection.createStatement()) {
-            // The name is validated by the configuration as a plain identifier.
-            statement.execute("CREATE DATABASE IF NOT EXISTS `" + config.getDatabase() + "`");
+        try (Connection connection = new com.clickhouse.jdbc.Driver().connect(base, properties)) {
+            topology.createDatabase(connection, config.getDatabase());
         } catch (SQLException e) {
             throw new StorageException("cannot reach ClickHouse at " + config.describe() + ": " + e.getMessage(), e);
         }
@@ -111,7 +115,7 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public void migrate() {
         try (Connection connection = dataSource.getConnection()) {
-            new ClickHouseSchemaMigrator(connection).migrate();
+            new ClickHouseSchemaMigrator(connection, topology).migrate();
         } catch (SQLException e) {
             throw new StorageException("cannot migrate the ClickHouse schema: " + e.getMessage(), e);
         }
@@ -271,22 +275,22 @@ public final class ClickHouseEventStore implements EventStore {
     @Override
     public long deleteUser(String workspaceId, String userId) {
         return delete("user_id", workspaceId, userId, List.of(
-                new Step("DELETE FROM invite_sends WHERE workspace_id = ? AND user_id = ?", "wv"),
-                new Step("DELETE FROM invite_sends_by_email WHERE workspace_id = ? AND user_id = ?", "wv"),
-                new Step("DELETE FROM invite_acceptances_by_email WHERE workspace_id = ? AND user_id = ?", "wv"),
-                new Step("DELETE FROM invite_matches WHERE workspace_id = ? AND (user_id = ? OR accepted_user = ?)",
+                new Deletion("DELETE FROM invite_sends WHERE workspace_id = ? AND user_id = ?", "wv"),
+                new Deletion("DELETE FROM invite_sends_by_email WHERE workspace_id = ? AND user_id = ?", "wv"),
+                new Deletion("DELETE FROM invite_acceptances_by_email WHERE workspace_id = ? AND user_id = ?", "wv"),
+                new Deletion("DELETE FROM invite_matches WHERE workspace_id = ? AND (user_id = ? OR accepted_user = ?)",
                         "wvv"),
-                new Step(REMATCH, "wvwv")));
+                new Deletion(REMATCH, "wvwv")));
     }
 
     @Override
     public long deleteInvitee(String workspaceId, String email) {
         String where = " WHERE workspace_id = ? AND email_key = sipHash64(?)";
         return delete("invitee_email", workspaceId, email, List.of(
-                new Step("DELETE FROM invite_sends" + where, "wv"),
-                new Step("DELETE FROM invite_sends_by_email" + where, "wv"),
-                new Step("DELETE FROM invite_acceptances_by_email" + where, "wv"),
-                new Step("DELETE FROM invite_matches" + where, "wv")));
+                new Deletion("DELETE FROM invite_sends" + where, "wv"),
+                new Deletion("DELETE FROM invite_sends_by_email" + where, "wv"),
+                new Deletion("DELETE FROM invite_acceptances_by_email" + where, "wv"),
+                new Deletion("DELETE FROM invite_matches" + where, "wv")));
     }
 
     /**
@@ -310,10 +314,7 @@ public final class ClickHouseEventStore implements EventStore {
                         "DELETE FROM invite_sends WHERE ts < ?", "DELETE FROM invite_sends_by_email WHERE ts < ?",
                         "DELETE FROM invite_acceptances_by_email WHERE ts < ?", "DELETE FROM events WHERE ts < ?",
                         "DELETE FROM message_ids WHERE ts < ?")) {
-                    try (PreparedStatement delete = connection.prepareStatement(sql)) {
-                        delete.setObject(1, cutoff);
-                        delete.executeUpdate();
-                    }
+                    topology.run(connection, topology.delete(sql), statement -> statement.setObject(1, cutoff));
                 }
                 return deleted;
             } catch (SQLException e) {
@@ -323,14 +324,25 @@ public final class ClickHouseEventStore implements EventStore {
     }
 
     /** A statement run for a deletion; {@code parameters} spells its binds: w the workspace, v the value. */
-    private record Step(String sql, String parameters) {}
+    private record Deletion(String sql, String parameters) {
+        /** A DELETE changes rows where they lie (on every shard); anything else is an INSERT of new rows. */
+        ClickHouseTopology.Step step(ClickHouseTopology topology) {
+            return sql.startsWith("DELETE ") ? topology.delete(sql) : new ClickHouseTopology.Step(sql, false);
+        }
+
+        void bind(PreparedStatement statement, String workspaceId, String value) throws SQLException {
+            for (int i = 0; i < parameters.length(); i++) {
+                statement.setString(i + 1, parameters.charAt(i) == 'w' ? workspaceId : value);
+            }
+        }
+    }
 
     /**
      * Lightweight DELETEs: the rows disappear from every query at once and from disk at the next merge.
      * The invite tables go first, so that a retry after a failure half-way still finds the events and
      * finishes the job. The column is one of two names fixed above, never caller text.
      */
-    private long delete(String column, String workspaceId, String value, List<Step> inviteSteps) {
+    private long delete(String column, String workspaceId, String value, List<Deletion> inviteSteps) {
         String where = " WHERE workspace_id = ? AND " + column + " = ?";
         synchronized (writeLock) {
             try (Connection connection = dataSource.getConnection()) {
@@ -344,18 +356,10 @@ public final class ClickHouseEventStore implements EventStore {
                     }
                 }
                 if (deleted > 0) {
-                    for (Step step : inviteSteps) {
-                        try (PreparedStatement statement = connection.prepareStatement(step.sql())) {
-                            for (int i = 0; i < step.parameters().length(); i++) {
-                                statement.setString(i + 1, step.parameters().charAt(i) == 'w' ? workspaceId : value);
-                            }
-                            statement.executeUpdate();
-                        }
-                    }
-                    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM events" + where)) {
-                        delete.setString(1, workspaceId);
-                        delete.setString(2, value);
-                        delete.executeUpdate();
+                    List<Deletion> steps = new ArrayList<>(inviteSteps);
+                    steps.add(new Deletion("DELETE FROM events" + where, "wv"));
+                    for (Deletion step : steps) {
+                        topology.run(connection, step.step(topology), statement -> step.bind(statement, workspaceId, value));
                     }
                 }
                 return deleted;

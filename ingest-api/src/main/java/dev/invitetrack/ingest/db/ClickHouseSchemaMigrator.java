@@ -29,30 +29,29 @@ final class ClickHouseSchemaMigrator {
             List.of("V1__events.sql", "V2__invite_tables.sql", "V3__invite_matches.sql",
                     "V4__message_ids_last.sql");
 
-    private final Connection connection;
+    private static final String SCHEMA_HISTORY = """
+            CREATE TABLE IF NOT EXISTS schema_history (
+                version    UInt32,
+                script     String,
+                applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+            ) ENGINE = MergeTree ORDER BY version""";
 
-    ClickHouseSchemaMigrator(Connection connection) {
+    private final Connection connection;
+    private final ClickHouseTopology topology;
+
+    ClickHouseSchemaMigrator(Connection connection, ClickHouseTopology topology) {
         this.connection = requireNonNull(connection, "connection is null");
+        this.topology = requireNonNull(topology, "topology is null");
     }
 
     void migrate() throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("""
-                    CREATE TABLE IF NOT EXISTS schema_history (
-                        version    UInt32,
-                        script     String,
-                        applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-                    ) ENGINE = MergeTree ORDER BY version
-                    """);
-        }
+        apply(SCHEMA_HISTORY);
         int current = currentVersion();
         for (int i = current; i < SCRIPTS.size(); i++) {
             String script = SCRIPTS.get(i);
             LOG.info("applying ClickHouse schema version {} ({})", i + 1, script);
-            try (Statement statement = connection.createStatement()) {
-                for (String sql : statements(script)) {
-                    statement.execute(sql);
-                }
+            for (String sql : statements(script)) {
+                apply(sql);
             }
             try (PreparedStatement record = connection.prepareStatement(
                     "INSERT INTO schema_history (version, script) VALUES (?, ?)")) {
@@ -61,6 +60,23 @@ final class ClickHouseSchemaMigrator {
                 record.executeUpdate();
             }
         }
+    }
+
+    private void apply(String sql) throws SQLException {
+        for (ClickHouseTopology.Step step : topology.schema(sql)) {
+            topology.run(connection, step, ClickHouseTopology.Binder.NONE);
+        }
+    }
+
+    /** Every statement of every script in the form the topology runs it, for tests of that form. */
+    static List<ClickHouseTopology.Step> allSteps(ClickHouseTopology topology) {
+        List<ClickHouseTopology.Step> steps = new ArrayList<>(topology.schema(SCHEMA_HISTORY));
+        for (String script : SCRIPTS) {
+            for (String sql : statements(script)) {
+                steps.addAll(topology.schema(sql));
+            }
+        }
+        return steps;
     }
 
     int currentVersion() throws SQLException {

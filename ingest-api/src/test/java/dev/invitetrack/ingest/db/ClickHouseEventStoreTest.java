@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The storage contract against a real ClickHouse, plus what only ClickHouse needs proving. */
 class ClickHouseEventStoreTest extends EventStoreContract {
-    private ClickHouseStorageConfig config;
+    protected ClickHouseStorageConfig config;
 
     @Override
     protected Storage openStorage() {
@@ -102,18 +102,18 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         assertThat(version).isEqualTo(4);
     }
 
-    private long inviteRows(String table) {
+    protected long inviteRows(String table) {
         return storage.jdbi().withHandle(h -> h.createQuery("SELECT count() FROM " + table + " FINAL")
                 .mapTo(Long.class).one());
     }
 
     /** Sends with a match row, each once however many rows it has. */
-    private long matchedSends() {
+    protected long matchedSends() {
         return storage.jdbi().withHandle(h -> h.createQuery(
                 "SELECT count() FROM (SELECT DISTINCT send_ts, send_key FROM invite_matches)").mapTo(Long.class).one());
     }
 
-    private static StoredEvent invite(String messageId, String event, String userId, String email) {
+    protected static StoredEvent invite(String messageId, String event, String userId, String email) {
         Instant ts = Instant.parse("2024-05-01T10:00:00Z");
         return new StoredEvent("acme", messageId, event, userId, null, ts, ts, null, email, null, null, "{}", "{}");
     }

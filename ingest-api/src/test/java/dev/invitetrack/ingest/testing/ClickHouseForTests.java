@@ -1,5 +1,6 @@
 package dev.invitetrack.ingest.testing;
 
+import dev.invitetrack.config.ClickHouseClusterConfig;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,9 +27,12 @@ public final class ClickHouseForTests {
 
     /** A configuration pointing at a new, empty database. */
     public static ClickHouseStorageConfig freshDatabase() {
-        String database = "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return new ClickHouseStorageConfig(url(), env("CLICKHOUSE_USER", "default"),
-                env("CLICKHOUSE_PASSWORD", ""), database);
+                env("CLICKHOUSE_PASSWORD", ""), newDatabaseName());
+    }
+
+    private static String newDatabaseName() {
+        return "test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     public static synchronized String url() {
@@ -92,14 +96,20 @@ public final class ClickHouseForTests {
         private final Path script = repositoryRoot().resolve("scripts/clickhouse-local.sh");
         private final Path data;
         private final int port = freePort();
+        private final List<String> clusterOptions;
 
-        private PrivateServer() throws IOException {
+        private PrivateServer(List<String> clusterOptions) throws IOException {
             data = Files.createTempDirectory("invitetrack-clickhouse-private-").resolve("data");
+            this.clusterOptions = List.copyOf(clusterOptions);
         }
 
         public static PrivateServer start() {
+            return start(List.of());
+        }
+
+        private static PrivateServer start(List<String> clusterOptions) {
             try {
-                PrivateServer server = new PrivateServer();
+                PrivateServer server = new PrivateServer(clusterOptions);
                 server.startAgain();
                 return server;
             } catch (IOException e) {
@@ -113,7 +123,10 @@ public final class ClickHouseForTests {
 
         /** Starts it (again) and waits until it answers. */
         public void startAgain() {
-            run("start", "--port", String.valueOf(port), "--data", data.toString());
+            List<String> arguments = new ArrayList<>(List.of("start", "--port", String.valueOf(port),
+                    "--data", data.toString()));
+            arguments.addAll(clusterOptions);
+            run(arguments.toArray(String[]::new));
         }
 
         /** Stops it: TERM, then KILL after a few seconds. */
@@ -150,6 +163,74 @@ public final class ClickHouseForTests {
                 deleteRecursively(data.getParent());
             } catch (IOException e) {
                 System.err.println("could not delete " + data.getParent() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * A real sharded cluster of local ClickHouse servers: each one shard of a {@code <remote_servers>} cluster
+     * named {@link #NAME}, reached by the others over its native TCP port. No Keeper runs here, so
+     * {@code ON CLUSTER} is refused; a configuration for it lists the servers ({@code nodeUrls}) instead.
+     */
+    public static final class LocalCluster implements AutoCloseable {
+        public static final String NAME = "invitetrack_test";
+
+        private final List<PrivateServer> servers = new ArrayList<>();
+        private final Path configFile;
+
+        private LocalCluster(int shards) throws IOException {
+            List<Integer> tcpPorts = new ArrayList<>();
+            StringBuilder xml = new StringBuilder("<clickhouse>\n  <remote_servers>\n    <" + NAME + ">\n");
+            for (int i = 0; i < shards; i++) {
+                int tcpPort = freePort();
+                tcpPorts.add(tcpPort);
+                xml.append("      <shard><replica><host>127.0.0.1</host><port>").append(tcpPort)
+                        .append("</port></replica></shard>\n");
+            }
+            xml.append("    </" + NAME + ">\n  </remote_servers>\n</clickhouse>\n");
+            configFile = Files.createTempFile("invitetrack-cluster-", ".xml");
+            Files.writeString(configFile, xml);
+            try {
+                for (int tcpPort : tcpPorts) {
+                    servers.add(PrivateServer.start(List.of("--tcp-port", String.valueOf(tcpPort),
+                            "--config", configFile.toString())));
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** Starts that many servers, one shard each, and waits until every one answers. */
+        public static LocalCluster start(int shards) {
+            try {
+                return new LocalCluster(shards);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public List<String> nodeUrls() {
+            return servers.stream().map(PrivateServer::url).toList();
+        }
+
+        /** A configuration for a new, empty database on this cluster, used through the server at {@code url}. */
+        public ClickHouseStorageConfig freshDatabase(String url) {
+            ClickHouseStorageConfig config = new ClickHouseStorageConfig(url, "default", "", newDatabaseName());
+            ClickHouseClusterConfig cluster = new ClickHouseClusterConfig();
+            cluster.setName(NAME);
+            cluster.setNodeUrls(nodeUrls());
+            config.setCluster(cluster);
+            return config;
+        }
+
+        @Override
+        public void close() {
+            servers.forEach(PrivateServer::close);
+            try {
+                Files.deleteIfExists(configFile);
+            } catch (IOException e) {
+                System.err.println("could not delete " + configFile + ": " + e.getMessage());
             }
         }
     }

@@ -1,0 +1,163 @@
+package dev.invitetrack.ingest.db;
+
+import static dev.invitetrack.ingest.db.TestRows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.invitetrack.config.ClickHouseStorageConfig;
+import dev.invitetrack.ingest.testing.ClickHouseForTests.LocalCluster;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole storage contract, and every ClickHouse-specific test, on a real sharded cluster of two local
+ * ClickHouse servers, written through the first; plus where the rows land and what a second node sees.
+ */
+class ClickHouseClusterEventStoreTest extends ClickHouseEventStoreTest {
+    private static LocalCluster cluster;
+
+    private static synchronized LocalCluster cluster() {
+        if (cluster == null) {
+            cluster = LocalCluster.start(2);
+        }
+        return cluster;
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+    }
+
+    @Override
+    protected Storage openStorage() {
+        config = cluster().freshDatabase(cluster().nodeUrls().get(0));
+        return ClickHouseEventStore.open(config, new MetricRegistry());
+    }
+
+    /** A value read from every server's own tables, one per server. */
+    private List<Long> perServer(String sql) {
+        List<Long> values = new ArrayList<>();
+        for (String url : cluster().nodeUrls()) {
+            try (Connection connection = DriverManager.getConnection(
+                            "jdbc:clickhouse:" + url + "/" + config.getDatabase(), "default", "");
+                    Statement statement = connection.createStatement();
+                    ResultSet rs = statement.executeQuery(sql)) {
+                rs.next();
+                values.add(rs.getLong(1));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return values;
+    }
+
+    private void onEveryServer(String... statements) {
+        for (String url : cluster().nodeUrls()) {
+            try (Connection connection = DriverManager.getConnection(
+                            "jdbc:clickhouse:" + url + "/" + config.getDatabase(), "default", "");
+                    Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void theInviteEventsOfAnInviteeShareAShardAndOtherEventsSpreadOverBoth() {
+        List<StoredEvent> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String email = "person-" + i + "@example.com";
+            rows.add(invite("send-" + i, "invite_sent", "alice", email));
+            rows.add(invite("again-" + i, "invite_sent", "bob", email));
+            rows.add(invite("accept-" + i, "invite_accepted", "new-" + i, email));
+            rows.add(row("acme", "other-" + i));
+        }
+        storage.events().write(rows);
+
+        assertThat(perServer("SELECT count() FROM events_local WHERE event_name != 'signup'"))
+                .as("invite events on each shard").allMatch(count -> count > 0);
+        assertThat(perServer("SELECT count() FROM events_local WHERE event_name = 'signup'"))
+                .as("other events on each shard").allMatch(count -> count > 0);
+        assertThat(perServer("""
+                SELECT count() FROM (SELECT invitee_email FROM events_local WHERE invitee_email != ''
+                                      GROUP BY invitee_email HAVING count() != 3)"""))
+                .as("invitees whose three events are split between shards").containsOnly(0L);
+        assertThat(perServer("SELECT count() FROM invite_matches_local").stream().mapToLong(Long::longValue).sum())
+                .as("both sends of each invitee matched, on the invitee's shard").isEqualTo(80);
+        assertThat(matchedSends()).isEqualTo(80);
+    }
+
+    @Test
+    void anEventSentThroughTheOtherServerIsKnownAsStored() {
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com")));
+        ClickHouseStorageConfig second = cluster().freshDatabase(cluster().nodeUrls().get(1));
+        second.setDatabase(config.getDatabase());
+        Storage other = ClickHouseEventStore.open(second, new MetricRegistry());
+        try {
+            assertThat(other.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                    invite("x1", "invite_accepted", "new-a", "a@example.com")))).containsExactly(false, true);
+        } finally {
+            other.close();
+        }
+        assertThat(inviteRows("invite_sends")).isEqualTo(1);
+        assertThat(matchedSends()).isEqualTo(1);
+    }
+
+    /** The parts of the local tables, on every server: no merge has run between separate inserts. */
+    @Test
+    @Override
+    void duplicatesAcrossSeparateInsertsCountOnceImmediatelyWithoutWaitingForMerges() {
+        for (int i = 0; i < 10; i++) {
+            storage.events().write(List.of(row("acme", "dup-" + (i % 3)), row("acme", "uniq-" + i)));
+        }
+        long parts = perServer("SELECT count() FROM system.parts WHERE database = currentDatabase()"
+                + " AND table = 'events_local' AND active").stream().mapToLong(Long::longValue).sum();
+        assertThat(parts).as("separate parts, not yet merged").isGreaterThan(2);
+        assertThat(count(storage)).isEqualTo(13);
+        assertThat(count(storage, "acme", "dup-0")).isEqualTo(1);
+    }
+
+    /** Back to schema version 1 on every server, then migrated again through the first. */
+    @Test
+    @Override
+    void upgradingFromTheFirstSchemaCopiesTheInviteEventsItHolds() {
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                invite("x1", "invite_accepted", "new-a", "a@example.com")));
+        List<String> statements = new ArrayList<>();
+        for (String view : List.of("invite_matches_from_sends", "invite_matches_from_acceptances",
+                "invite_sends_by_email_from_events", "invite_acceptances_by_email_from_events",
+                "invite_sends_from_events")) {
+            statements.add("DROP TABLE " + view);
+        }
+        for (String table : List.of("invite_sends", "invite_sends_by_email", "invite_acceptances_by_email",
+                "invite_matches")) {
+            statements.add("DROP TABLE " + table);
+            statements.add("DROP TABLE " + table + "_local");
+        }
+        statements.add("TRUNCATE TABLE schema_history_local");
+        onEveryServer(statements.toArray(String[]::new));
+        storage.jdbi().useHandle(h -> h.execute(
+                "INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')"));
+
+        storage.events().migrate();
+        assertThat(inviteRows("invite_sends")).isEqualTo(1);
+        assertThat(inviteRows("invite_acceptances_by_email")).isEqualTo(1);
+        assertThat(matchedSends()).isEqualTo(1);
+        storage.events().write(List.of(invite("s2", "invite_sent", "alice", "a@example.com")));
+        assertThat(inviteRows("invite_sends")).isEqualTo(2);
+        assertThat(matchedSends()).isEqualTo(2);
+    }
+}
