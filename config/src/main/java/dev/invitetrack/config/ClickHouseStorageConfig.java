@@ -41,6 +41,13 @@ public class ClickHouseStorageConfig implements StorageConfig {
     @Valid
     private @Nullable ClickHouseClusterConfig cluster;
 
+    /**
+     * Whether each write's invitees are matched again shortly after it: needed when several invitetrack nodes
+     * write at once, where a send and its acceptance stored at the same instant by two nodes could each miss
+     * the other. Unset: on with a cluster, off for one server (set it when several nodes share one server).
+     */
+    private @Nullable Boolean matchRepair;
+
     public ClickHouseStorageConfig() {}
 
     public ClickHouseStorageConfig(String url, String user, String password, String database) {
@@ -118,6 +125,21 @@ public class ClickHouseStorageConfig implements StorageConfig {
     @JsonProperty
     public void setCluster(@Nullable ClickHouseClusterConfig cluster) {
         this.cluster = cluster;
+    }
+
+    @JsonProperty
+    public @Nullable Boolean getMatchRepair() {
+        return matchRepair;
+    }
+
+    @JsonProperty
+    public void setMatchRepair(@Nullable Boolean matchRepair) {
+        this.matchRepair = matchRepair;
+    }
+
+    /** {@link #getMatchRepair()} with its default applied. */
+    public boolean repairsMatches() {
+        return matchRepair != null ? matchRepair : cluster != null;
     }
 
     @Override

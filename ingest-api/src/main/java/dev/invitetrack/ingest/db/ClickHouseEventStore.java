@@ -26,6 +26,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,15 +62,30 @@ public final class ClickHouseEventStore implements EventStore {
             VALUES (?, ?, ?)
             """;
 
+    /** How often the invitees of recent writes are matched again, when that is on. */
+    static final long REPAIR_EVERY_MILLIS = 1_000;
+
+    /** Invitees per repair statement; keeps the statement small. */
+    static final int REPAIR_CHUNK = 500;
+
     private final ManagedDataSource dataSource;
     private final ClickHouseTopology topology;
     private final String description;
     private final Object writeLock = new Object();
+    /** (workspace, invitee email) of invite events written since the last repair. */
+    private final Set<List<String>> pendingRepairs = ConcurrentHashMap.newKeySet();
+    private final @Nullable ScheduledExecutorService repairer;
 
-    private ClickHouseEventStore(ManagedDataSource dataSource, ClickHouseTopology topology, String description) {
+    private ClickHouseEventStore(ManagedDataSource dataSource, ClickHouseTopology topology, String description,
+            boolean repairMatches) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.topology = requireNonNull(topology, "topology is null");
         this.description = requireNonNull(description, "description is null");
+        this.repairer = repairMatches ? Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "clickhouse-match-repair");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
     }
 
     /** Connects, creates the database if missing and migrates its schema. */
@@ -91,12 +110,17 @@ public final class ClickHouseEventStore implements EventStore {
         topology.sessionSettings().forEach((name, value) -> properties.put(ShardedCluster.SETTING_PREFIX + name, value));
         factory.setProperties(properties);
         ManagedDataSource dataSource = factory.build(metrics, "clickhouse");
-        ClickHouseEventStore store = new ClickHouseEventStore(dataSource, topology, config.describe());
+        ClickHouseEventStore store = new ClickHouseEventStore(dataSource, topology, config.describe(),
+                config.repairsMatches());
         try {
             store.migrate();
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+        if (store.repairer != null) {
+            store.repairer.scheduleWithFixedDelay(store::repairPendingMatchesQuietly, REPAIR_EVERY_MILLIS,
+                    REPAIR_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         }
         return new Storage(StorageKind.CLICKHOUSE, store, Jdbi.create(dataSource));
     }
@@ -147,6 +171,10 @@ public final class ClickHouseEventStore implements EventStore {
                 }
                 for (int index : fresh) {
                     inserted[index] = true;
+                    StoredEvent row = rows.get(index);
+                    if (repairer != null && row.inviteeEmail() != null && INVITE_EVENTS.contains(row.eventName())) {
+                        pendingRepairs.add(List.of(row.workspaceId(), row.inviteeEmail()));
+                    }
                 }
                 return inserted;
             } catch (SQLException e) {
@@ -255,22 +283,81 @@ public final class ClickHouseEventStore implements EventStore {
              WHERE workspace_id = ? AND user_id = ? AND event_name = 'invite_accepted'""";
 
     /**
-     * After the user's acceptances are gone, the sends they were the first acceptance of are matched again, to
-     * the next acceptance of the same invitee if there is one (the same rule as the views in
-     * V3__invite_matches.sql). Rows already there are written again for the other sends of those invitees;
-     * readers take each send's earliest row, so that changes nothing.
+     * Each send of the given invitees with its first acceptance at or after it (the same rule as the views in
+     * V3__invite_matches.sql), as rows of invite_matches. {@code %1$s} selects the (workspace, email key) pairs.
      */
-    private static final String REMATCH = """
-            INSERT INTO invite_matches
-            SELECT s.workspace_id, s.ts, s.send_key, s.email_key, s.user_id, s.user_key, s.invitee_role, a.ts, a.user_id
+    private static final String MATCHES_OF_INVITEES = """
+            SELECT s.workspace_id AS workspace_id, s.ts AS send_ts, s.send_key AS send_key, s.email_key AS email_key,
+                   s.user_id AS user_id, s.user_key AS user_key, s.invitee_role AS invitee_role,
+                   a.ts AS accepted_ts, a.user_id AS accepted_user
               FROM (SELECT * FROM invite_sends_by_email FINAL
                      WHERE (workspace_id, email_key) IN (%1$s)) AS s
               ASOF INNER JOIN (SELECT workspace_id, email_key, ts, min(user_id) AS user_id
                                  FROM invite_acceptances_by_email FINAL
                                 WHERE (workspace_id, email_key) IN (%1$s)
                                 GROUP BY workspace_id, email_key, ts) AS a
-                ON s.workspace_id = a.workspace_id AND s.email_key = a.email_key AND a.ts >= s.ts
-            """.formatted(ACCEPTED_EMAILS);
+                ON s.workspace_id = a.workspace_id AND s.email_key = a.email_key AND a.ts >= s.ts""";
+
+    /**
+     * After the user's acceptances are gone, the sends they were the first acceptance of are matched again, to
+     * the next acceptance of the same invitee if there is one. Rows already there are written again for the
+     * other sends of those invitees; readers take each send's earliest row, so that changes nothing.
+     */
+    private static final String REMATCH = "INSERT INTO invite_matches " + MATCHES_OF_INVITEES.formatted(ACCEPTED_EMAILS);
+
+    /**
+     * The repair: the matches of some invitees that invite_matches lacks. Two nodes storing a send and its
+     * acceptance at the same instant each run the views before the other's rows are there, and both miss the
+     * pair; whichever write finishes last is followed by a repair that sees both, and adds the missing row.
+     * {@code %1$s} is the list of (workspace, email) pairs.
+     */
+    private static final String REPAIR = """
+            INSERT INTO invite_matches
+            SELECT * FROM (%2$s) AS expected
+             WHERE (workspace_id, send_key, send_ts, accepted_ts, accepted_user) NOT IN (
+                   SELECT workspace_id, send_key, send_ts, accepted_ts, accepted_user FROM invite_matches
+                    WHERE (workspace_id, email_key) IN (%1$s))""";
+
+    private static final Set<String> INVITE_EVENTS = Set.of("invite_sent", "invite_accepted");
+
+    /** Runs the repair for the invitees written since the last one; on failure they wait for the next. */
+    int repairPendingMatches() {
+        // Under the write lock, as deletions are: a repair never writes back a match a deletion just removed.
+        synchronized (writeLock) {
+            List<List<String>> invitees = new ArrayList<>(pendingRepairs);
+            pendingRepairs.removeAll(invitees);
+            try (Connection connection = dataSource.getConnection()) {
+                for (int from = 0; from < invitees.size(); from += REPAIR_CHUNK) {
+                    List<List<String>> chunk = invitees.subList(from, Math.min(invitees.size(), from + REPAIR_CHUNK));
+                    // Only the number of placeholders depends on the input; every value is a bound parameter.
+                    String pairs = String.join(", ", Collections.nCopies(chunk.size(), "(?, sipHash64(?))"));
+                    try (PreparedStatement repair = connection.prepareStatement(
+                            REPAIR.formatted(pairs, MATCHES_OF_INVITEES.formatted(pairs)))) {
+                        int parameter = 1;
+                        for (int copy = 0; copy < 3; copy++) {
+                            for (List<String> invitee : chunk) {
+                                repair.setString(parameter++, invitee.get(0));
+                                repair.setString(parameter++, invitee.get(1));
+                            }
+                        }
+                        repair.executeUpdate();
+                    }
+                }
+                return invitees.size();
+            } catch (SQLException | RuntimeException e) {
+                pendingRepairs.addAll(invitees);
+                throw new StorageException("ClickHouse match repair failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void repairPendingMatchesQuietly() {
+        try {
+            repairPendingMatches();
+        } catch (RuntimeException e) {
+            LOG.warn("{}; retrying in {} ms", Redaction.of(String.valueOf(e.getMessage())), REPAIR_EVERY_MILLIS);
+        }
+    }
 
     @Override
     public long deleteUser(String workspaceId, String userId) {
@@ -385,6 +472,9 @@ public final class ClickHouseEventStore implements EventStore {
 
     @Override
     public void close() {
+        if (repairer != null) {
+            repairer.shutdownNow();
+        }
         try {
             dataSource.stop();
         } catch (Exception e) {

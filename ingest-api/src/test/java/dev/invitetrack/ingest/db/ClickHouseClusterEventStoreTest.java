@@ -116,6 +116,27 @@ class ClickHouseClusterEventStoreTest extends ClickHouseEventStoreTest {
         assertThat(matchedSends()).isEqualTo(1);
     }
 
+    @Test
+    void aPairBothViewsMissedIsMatchedByTheRepairThatFollowsTheLaterWrite() {
+        storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
+                invite("x1", "invite_accepted", "new-a", "a@example.com")));
+        // What two nodes storing the send and the acceptance at the same instant can leave: both views looked
+        // before the other's rows were there, so the pair has no match.
+        onEveryServer("DELETE FROM invite_matches_local WHERE 1");
+        assertThat(matchedSends()).isZero();
+
+        // Any later write of that invitee (here a second acceptance, an hour later, which by itself matches no
+        // send) is followed by a repair, which finds the pair.
+        StoredEvent first = invite("x1", "invite_accepted", "new-a", "a@example.com");
+        storage.events().write(List.of(new StoredEvent("acme", "x2", "invite_accepted", "other", null,
+                first.timestamp().plusSeconds(3_600), first.receivedAt(), null, "a@example.com", null, null, "{}", "{}")));
+        ((ClickHouseEventStore) storage.events()).repairPendingMatches();
+        assertThat(matchedSends()).isEqualTo(1);
+        List<String> acceptedBy = storage.jdbi().withHandle(h -> h.createQuery(
+                "SELECT accepted_user FROM invite_matches").mapTo(String.class).list());
+        assertThat(acceptedBy).containsExactly("new-a");
+    }
+
     /** The parts of the local tables, on every server: no merge has run between separate inserts. */
     @Test
     @Override
