@@ -75,6 +75,8 @@ public final class ClickHouseEventStore implements EventStore {
     /** (workspace, invitee email) of invite events written since the last repair. */
     private final Set<List<String>> pendingRepairs = ConcurrentHashMap.newKeySet();
     private final @Nullable ScheduledExecutorService repairer;
+    /** Invitees taken by the repair running now: still pending until it finishes. */
+    private volatile int repairing;
 
     private ClickHouseEventStore(ManagedDataSource dataSource, ClickHouseTopology topology, String description,
             boolean repairMatches) {
@@ -119,6 +121,8 @@ public final class ClickHouseEventStore implements EventStore {
             throw e;
         }
         if (store.repairer != null) {
+            metrics.gauge(MetricRegistry.name(ClickHouseEventStore.class, "pending-match-repairs"),
+                    () -> store::pendingMatchRepairs);
             store.repairer.scheduleWithFixedDelay(store::repairPendingMatchesQuietly, REPAIR_EVERY_MILLIS,
                     REPAIR_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         }
@@ -325,6 +329,7 @@ public final class ClickHouseEventStore implements EventStore {
         // Under the write lock, as deletions are: a repair never writes back a match a deletion just removed.
         synchronized (writeLock) {
             List<List<String>> invitees = new ArrayList<>(pendingRepairs);
+            repairing = invitees.size();
             pendingRepairs.removeAll(invitees);
             try (Connection connection = dataSource.getConnection()) {
                 for (int from = 0; from < invitees.size(); from += REPAIR_CHUNK) {
@@ -347,8 +352,15 @@ public final class ClickHouseEventStore implements EventStore {
             } catch (SQLException | RuntimeException e) {
                 pendingRepairs.addAll(invitees);
                 throw new StorageException("ClickHouse match repair failed: " + e.getMessage(), e);
+            } finally {
+                repairing = 0;
             }
         }
+    }
+
+    @Override
+    public long pendingMatchRepairs() {
+        return pendingRepairs.size() + (long) repairing;
     }
 
     private void repairPendingMatchesQuietly() {

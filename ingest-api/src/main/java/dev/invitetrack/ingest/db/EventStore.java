@@ -46,6 +46,11 @@ public interface EventStore extends AutoCloseable {
     /** Cheap liveness probe for health checks. */
     void ping();
 
+    /** Invitees whose matches are still to be checked again after a write (see ClickHouse's match repair). */
+    default long pendingMatchRepairs() {
+        return 0;
+    }
+
     /** A short description for logs and health checks; never contains credentials. */
     String describe();
 

@@ -207,6 +207,11 @@ public final class JournaledEventStore implements EventStore {
     }
 
     /** Events acknowledged but not yet in the store. */
+    @Override
+    public long pendingMatchRepairs() {
+        return store.pendingMatchRepairs();
+    }
+
     public long journaledEvents() {
         synchronized (lock) {
             return journal.events();

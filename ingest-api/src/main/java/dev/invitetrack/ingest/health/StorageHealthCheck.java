@@ -23,7 +23,8 @@ public final class StorageHealthCheck extends HealthCheck {
      */
     @Override
     protected Result check() {
-        ResultBuilder result = Result.builder().withDetail("queued_events", writer.queuedEvents());
+        ResultBuilder result = Result.builder().withDetail("queued_events", writer.queuedEvents())
+                .withDetail("pending_match_repairs", store.pendingMatchRepairs());
         String failure = null;
         try {
             store.ping();
