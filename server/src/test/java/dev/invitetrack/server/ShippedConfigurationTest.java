@@ -68,12 +68,34 @@ class ShippedConfigurationTest {
         assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isEqualTo(200);
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
         assertThat(storage.getJournal().isEnabled()).isTrue();
+        assertThat(storage.getCluster()).isNull();
+        assertThat(storage.repairsMatches()).as("one node per server needs no repair").isFalse();
         if (System.getenv("INVITETRACK_KEYS_FILE") == null) {
             assertThat(config.getKeysFile()).isEqualTo("./data/keys.json");
         }
         if (System.getenv("INVITETRACK_JOURNAL_DIR") == null) {
             assertThat(storage.getJournal().getDirectory()).isEqualTo("./data/journal");
         }
+    }
+
+    @Test
+    void theShippedClusterConfigurationNamesTheClusterAndRunsSchemaChangesOnCluster() throws Exception {
+        InvitetrackConfiguration config = factory.build(new SubstitutingSourceProvider(
+                new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                Path.of("..", "config", "clickhouse-cluster.yml").toString());
+
+        ClickHouseStorageConfig storage = (ClickHouseStorageConfig) config.getStorage();
+        assertThat(storage.getCluster()).isNotNull();
+        if (System.getenv("CLICKHOUSE_CLUSTER") == null) {
+            assertThat(storage.getCluster().getName()).isEqualTo("invitetrack");
+        }
+        if (System.getenv("CLICKHOUSE_CLUSTER_NODE_URLS") == null) {
+            assertThat(storage.getCluster().getNodeUrls()).isEmpty();
+        }
+        assertThat(storage.getCluster().getReplicaPath()).isEqualTo("/clickhouse/tables/{shard}/{database}/{table}");
+        assertThat(storage.getCluster().getReplicaName()).isEqualTo("{replica}");
+        assertThat(storage.repairsMatches()).isTrue();
+        assertThat(storage.describe()).endsWith("(cluster " + storage.getCluster().getName() + ")");
     }
 
     @Test

@@ -135,14 +135,18 @@ final class ShardedCluster implements ClickHouseTopology {
                 }
             }
         } else {
-            ClickHouseTopology.execute(server, "CREATE DATABASE IF NOT EXISTS `" + name + "`" + onCluster, Binder.NONE);
+            onCluster(server, "CREATE DATABASE IF NOT EXISTS `" + name + "`" + onCluster, Binder.NONE);
         }
     }
 
     @Override
     public void run(Connection connection, Step step, Binder binder) throws SQLException {
-        if (!step.everyServer() || !onCluster.isEmpty()) {
+        if (!step.everyServer()) {
             ClickHouseTopology.execute(connection, step.sql(), binder);
+            return;
+        }
+        if (!onCluster.isEmpty()) {
+            onCluster(connection, step.sql(), binder);
             return;
         }
         for (String url : cluster.getNodeUrls()) {
@@ -151,6 +155,17 @@ final class ShardedCluster implements ClickHouseTopology {
             } catch (SQLException e) {
                 throw new SQLException("on " + url + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** An ON CLUSTER statement; its failure says what it needs, since a cluster without Keeper refuses it. */
+    private void onCluster(Connection connection, String sql, Binder binder) throws SQLException {
+        try {
+            ClickHouseTopology.execute(connection, sql, binder);
+        } catch (SQLException e) {
+            throw new SQLException(e.getMessage() + " [ON CLUSTER " + cluster.getName() + " needs Keeper (or ZooKeeper)"
+                    + " configured on the servers; for a cluster without it, list every server's HTTP URL in"
+                    + " storage.cluster.nodeUrls]", e);
         }
     }
 

@@ -119,7 +119,9 @@ class ClickHouseClusterEventStoreTest extends ClickHouseEventStoreTest {
     @Test
     void aPairBothViewsMissedIsMatchedByTheRepairThatFollowsTheLaterWrite() {
         storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
-                invite("x1", "invite_accepted", "new-a", "a@example.com")));
+                invite("x1", "invite_accepted", "new-a", "a@example.com"),
+                invite("s9", "invite_sent", "alice", "o'brien@example.com"),
+                invite("x9", "invite_accepted", "obrien", "o'brien@example.com")));
         // What two nodes storing the send and the acceptance at the same instant can leave: both views looked
         // before the other's rows were there, so the pair has no match.
         onEveryServer("DELETE FROM invite_matches_local WHERE 1");
@@ -129,12 +131,14 @@ class ClickHouseClusterEventStoreTest extends ClickHouseEventStoreTest {
         // send) is followed by a repair, which finds the pair.
         StoredEvent first = invite("x1", "invite_accepted", "new-a", "a@example.com");
         storage.events().write(List.of(new StoredEvent("acme", "x2", "invite_accepted", "other", null,
-                first.timestamp().plusSeconds(3_600), first.receivedAt(), null, "a@example.com", null, null, "{}", "{}")));
+                first.timestamp().plusSeconds(3_600), first.receivedAt(), null, "a@example.com", null, null, "{}", "{}"),
+                new StoredEvent("acme", "x8", "invite_accepted", "other", null, first.timestamp().plusSeconds(3_600),
+                        first.receivedAt(), null, "o'brien@example.com", null, null, "{}", "{}")));
         ((ClickHouseEventStore) storage.events()).repairPendingMatches();
-        assertThat(matchedSends()).isEqualTo(1);
+        assertThat(matchedSends()).isEqualTo(2);
         List<String> acceptedBy = storage.jdbi().withHandle(h -> h.createQuery(
                 "SELECT accepted_user FROM invite_matches").mapTo(String.class).list());
-        assertThat(acceptedBy).containsExactly("new-a");
+        assertThat(acceptedBy).containsExactlyInAnyOrder("new-a", "obrien");
     }
 
     /** The parts of the local tables, on every server: no merge has run between separate inserts. */
