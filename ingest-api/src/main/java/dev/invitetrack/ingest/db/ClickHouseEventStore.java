@@ -65,8 +65,14 @@ public final class ClickHouseEventStore implements EventStore {
     /** How often the invitees of recent writes are matched again, when that is on. */
     static final long REPAIR_EVERY_MILLIS = 2_000;
 
-    /** Invitees per repair statement; keeps the statement small. */
-    static final int REPAIR_CHUNK = 5_000;
+    /**
+     * Characters of workspace ids and emails per repair statement: the bound arrays are part of the query text,
+     * which ClickHouse limits to {@code max_query_size} (256 KiB by default).
+     */
+    static final int REPAIR_CHUNK_CHARS = 100_000;
+
+    /** At most this many invitees wait for a repair; beyond it (ClickHouse failing for long) the surplus is dropped. */
+    static final int MAX_PENDING_REPAIRS = 200_000;
 
     private final ManagedDataSource dataSource;
     private final ClickHouseTopology topology;
@@ -343,8 +349,14 @@ public final class ClickHouseEventStore implements EventStore {
             repairing = invitees.size();
             pendingRepairs.removeAll(invitees);
             try (Connection connection = dataSource.getConnection()) {
-                for (int from = 0; from < invitees.size(); from += REPAIR_CHUNK) {
-                    List<List<String>> chunk = invitees.subList(from, Math.min(invitees.size(), from + REPAIR_CHUNK));
+                int from = 0;
+                while (from < invitees.size()) {
+                    int to = from;
+                    for (int chars = 0; to < invitees.size() && (to == from || chars < REPAIR_CHUNK_CHARS); to++) {
+                        chars += invitees.get(to).get(0).length() + invitees.get(to).get(1).length() + 8;
+                    }
+                    List<List<String>> chunk = invitees.subList(from, to);
+                    from = to;
                     try (PreparedStatement repair = connection.prepareStatement(REPAIR)) {
                         repair.setArray(1, connection.createArrayOf("String",
                                 chunk.stream().map(invitee -> invitee.get(0)).toArray()));
@@ -355,7 +367,11 @@ public final class ClickHouseEventStore implements EventStore {
                 }
                 return invitees.size();
             } catch (SQLException | RuntimeException e) {
-                pendingRepairs.addAll(invitees);
+                pendingRepairs.addAll(invitees.subList(Math.max(0, invitees.size() - MAX_PENDING_REPAIRS), invitees.size()));
+                if (invitees.size() > MAX_PENDING_REPAIRS) {
+                    LOG.warn("{} invitees dropped from the match repair after it kept failing; their matches are"
+                            + " checked again at their next event", invitees.size() - MAX_PENDING_REPAIRS);
+                }
                 throw new StorageException("ClickHouse match repair failed: " + e.getMessage(), e);
             } finally {
                 repairing = 0;

@@ -141,6 +141,29 @@ class ClickHouseClusterEventStoreTest extends ClickHouseEventStoreTest {
         assertThat(acceptedBy).containsExactlyInAnyOrder("new-a", "obrien");
     }
 
+    @Test
+    void theRepairOfThousandsOfLongEmailsGoesInPiecesClickHouseAccepts() {
+        List<StoredEvent> pairs = new ArrayList<>();
+        List<StoredEvent> later = new ArrayList<>();
+        StoredEvent template = invite("t", "invite_accepted", "t", "t@example.com");
+        for (int i = 0; i < 4_000; i++) {
+            // 4,000 emails of 70 characters: more than one statement may carry (256 KiB of query text).
+            String email = "person-%06d-with-a-rather-long-address@a-long-subdomain.example.com".formatted(i);
+            pairs.add(invite("send-" + i, "invite_sent", "alice", email));
+            pairs.add(invite("accept-" + i, "invite_accepted", "new-" + i, email));
+            later.add(new StoredEvent("acme", "later-" + i, "invite_accepted", "other-" + i, null,
+                    template.timestamp().plusSeconds(3_600), template.receivedAt(), null, email, null, null, "{}", "{}"));
+        }
+        storage.events().write(pairs);
+        onEveryServer("DELETE FROM invite_matches_local WHERE 1");
+        storage.events().write(later);
+        ClickHouseEventStore store = (ClickHouseEventStore) storage.events();
+        store.repairPendingMatches();
+
+        assertThat(matchedSends()).isEqualTo(4_000);
+        assertThat(store.pendingMatchRepairs()).isZero();
+    }
+
     /** The parts of the local tables, on every server: no merge has run between separate inserts. */
     @Test
     @Override
