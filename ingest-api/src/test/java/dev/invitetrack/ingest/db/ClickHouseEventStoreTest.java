@@ -184,17 +184,7 @@ class ClickHouseEventStoreTest extends EventStoreContract {
     void upgradingFromTheFirstSchemaCopiesTheInviteEventsItHolds() {
         storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
                 invite("x1", "invite_accepted", "new-a", "a@example.com")));
-        // back to schema version 1: no invite tables, the events still there
-        storage.jdbi().useHandle(h -> {
-            for (String table : List.of("invite_matches_from_sends", "invite_matches_from_acceptances",
-                    "invite_sends_by_email_from_events", "invite_acceptances_by_email_from_events",
-                    "invite_sends_from_events", "invite_sends", "invite_sends_by_email", "invite_acceptances_by_email",
-                    "invite_matches")) {
-                h.execute("DROP TABLE " + table);
-            }
-            h.execute("TRUNCATE TABLE schema_history");
-            h.execute("INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')");
-        });
+        backToSchemaVersionOne();
         storage.events().migrate();
         assertThat(inviteRows("invite_sends")).isEqualTo(1);
         assertThat(inviteRows("invite_acceptances_by_email")).isEqualTo(1);
@@ -204,4 +194,21 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         assertThat(inviteRows("invite_sends")).isEqualTo(2);
         assertThat(matchedSends()).isEqualTo(2);
     }
+
+    /** The views and invite tables of versions 2 and up dropped, the events still there. */
+    protected void backToSchemaVersionOne() {
+        storage.jdbi().useHandle(h -> {
+            for (String table : VERSION_TWO_AND_UP) {
+                h.execute("DROP TABLE " + table);
+            }
+            h.execute("TRUNCATE TABLE schema_history");
+            h.execute("INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')");
+        });
+    }
+
+    /** What versions 2 and up created: views first, then the tables they write. */
+    protected static final List<String> VERSION_TWO_AND_UP = List.of("invite_matches_from_sends",
+            "invite_matches_from_acceptances", "invite_sends_by_email_from_events",
+            "invite_acceptances_by_email_from_events", "invite_sends_from_events", "invite_sends",
+            "invite_sends_by_email", "invite_acceptances_by_email", "invite_matches");
 }
