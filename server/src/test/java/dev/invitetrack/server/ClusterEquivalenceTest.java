@@ -123,7 +123,7 @@ class ClusterEquivalenceTest {
         } finally {
             senders.shutdownNow();
         }
-        // Each node matches the invitees of its recent writes again within a second (a send and its acceptance
+        // Each node matches the invitees of its recent writes again within seconds (a send and its acceptance
         // stored at the same instant by the two nodes); the answers are final once neither has any left.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         for (ServerProcess node : nodes) {
