@@ -38,9 +38,23 @@ public final class H2EventStore implements EventStore {
               AND NOT EXISTS (SELECT 1 FROM deleted_message_ids WHERE workspace_id = ? AND message_id = ?)
             """;
 
+    /**
+     * A new send with its first acceptance among the events stored so far, this transaction's included: matched
+     * as it goes in, so only a new acceptance makes a send's row change (an UPDATE rewrites the row and its
+     * indexes, which cost most of a commit when every send was updated after its insert).
+     */
     private static final String INSERT_SEND = """
-            INSERT INTO invite_sends (workspace_id, message_id, ts, user_id, invitee_email, invitee_role)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO invite_sends (workspace_id, message_id, ts, user_id, invitee_email, invitee_role,
+                                      accepted_ts, accepted_user)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6,
+                    (SELECT a.ts FROM events a USE INDEX (events_by_invitee)
+                      WHERE a.workspace_id = ?1 AND a.invitee_email = ?5 AND a.event_name = 'invite_accepted'
+                        AND a.ts >= ?3
+                      ORDER BY a.ts, a.user_id LIMIT 1),
+                    (SELECT a.user_id FROM events a USE INDEX (events_by_invitee)
+                      WHERE a.workspace_id = ?1 AND a.invitee_email = ?5 AND a.event_name = 'invite_accepted'
+                        AND a.ts >= ?3
+                      ORDER BY a.ts, a.user_id LIMIT 1))
             """;
 
     /**
@@ -57,7 +71,18 @@ public final class H2EventStore implements EventStore {
                     ORDER BY a.ts, a.user_id LIMIT 1)
              WHERE s.workspace_id = ? AND <which>
             """;
-    private static final String MATCH_SENDS_OF_INVITEE = MATCH_SENDS.replace("<which>", "s.invitee_email = ?");
+
+    /**
+     * A new acceptance becomes the first acceptance of the sends of its invitee at or before it that had none,
+     * or a later one (ties: the smaller user id, no user id first, as ORDER BY sorts). Events are only added here, so this is the same answer as
+     * MATCH_SENDS, and it touches only the rows that change.
+     */
+    private static final String MATCH_NEW_ACCEPTANCE = """
+            UPDATE invite_sends s SET accepted_ts = ?1, accepted_user = ?2
+             WHERE s.workspace_id = ?3 AND s.invitee_email = ?4 AND s.ts <= ?1
+               AND (s.accepted_ts IS NULL OR s.accepted_ts > ?1
+                    OR (s.accepted_ts = ?1 AND s.accepted_user IS NOT NULL AND (?2 IS NULL OR s.accepted_user > ?2)))
+            """;
     private static final String MATCH_SENDS_ACCEPTED_BY = MATCH_SENDS.replace("<which>", "s.accepted_user = ?");
 
     private final JdbcConnectionPool pool;
@@ -143,15 +168,16 @@ public final class H2EventStore implements EventStore {
     }
 
     /**
-     * Adds the new sends to invite_sends and re-matches every send of each invitee email that got a new send
-     * or a new acceptance, inside the transaction that stores the events: a send and its acceptance may
+     * Adds the new sends to invite_sends, each matched as it goes in, and applies each new acceptance to the
+     * sends of its invitee, inside the transaction that stores the events: a send and its acceptance may
      * arrive in either order, in one batch or in two.
      */
     private static void matchInvites(Connection connection, List<StoredEvent> rows, boolean[] inserted)
             throws SQLException {
-        Set<List<String>> invitees = new LinkedHashSet<>();
-        try (PreparedStatement send = connection.prepareStatement(INSERT_SEND)) {
-            boolean any = false;
+        try (PreparedStatement send = connection.prepareStatement(INSERT_SEND);
+                PreparedStatement acceptance = connection.prepareStatement(MATCH_NEW_ACCEPTANCE)) {
+            boolean sends = false;
+            boolean acceptances = false;
             for (int i = 0; i < rows.size(); i++) {
                 StoredEvent row = rows.get(i);
                 if (!inserted[i]) {
@@ -165,28 +191,24 @@ public final class H2EventStore implements EventStore {
                     setNullableString(send, 5, row.inviteeEmail());
                     setNullableString(send, 6, row.inviteeRole());
                     send.addBatch();
-                    any = true;
-                    if (row.inviteeEmail() != null) {
-                        invitees.add(List.of(row.workspaceId(), row.inviteeEmail()));
-                    }
+                    sends = true;
                 } else if (EventNames.INVITE_ACCEPTED.equals(row.eventName()) && row.inviteeEmail() != null) {
-                    invitees.add(List.of(row.workspaceId(), row.inviteeEmail()));
+                    acceptance.setLong(1, row.timestamp().toEpochMilli());
+                    setNullableString(acceptance, 2, row.userId());
+                    acceptance.setString(3, row.workspaceId());
+                    acceptance.setString(4, row.inviteeEmail());
+                    acceptance.addBatch();
+                    acceptances = true;
                 }
             }
-            if (any) {
+            // Sends first: a send and its acceptance in the same write are matched by the send's own insert,
+            // which sees the acceptance's event; the acceptance's update then finds the send already matched.
+            if (sends) {
                 send.executeBatch();
             }
-        }
-        if (invitees.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement match = connection.prepareStatement(MATCH_SENDS_OF_INVITEE)) {
-            for (List<String> invitee : invitees) {
-                match.setString(1, invitee.get(0));
-                match.setString(2, invitee.get(1));
-                match.addBatch();
+            if (acceptances) {
+                acceptance.executeBatch();
             }
-            match.executeBatch();
         }
     }
 
