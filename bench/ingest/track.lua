@@ -1,8 +1,13 @@
--- wrk script: POST /v1/track with a unique message_id per request (each thread its own prefix),
--- so every request is a new event and exactly-once has real work to do.
--- Usage: wrk -t2 -c64 -d30s -s bench/track.lua http://127.0.0.1:8080/v1/track
+-- wrk script: POST /v1/track, one invite_sent per request with a unique message_id (each thread its own
+-- prefix), so every request is a new event and exactly-once has real work to do.
+-- WRITE_KEYS: comma-separated write keys, used in turn (several workspaces); default demo-write-key.
+-- Usage: wrk -t2 -c64 -d30s -s bench/ingest/track.lua http://127.0.0.1:8080/v1/track
+-- DELAY_MS (optional): a pause before each request on each connection, to hold a rate below the peak.
 local counter = 0
-local prefix
+-- prefix: a global each thread gets from setup() (a `local prefix` here would hide it, and every thread's
+-- unseeded math.random would then give the same ids)
+local keys = {}
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
 
 function setup(thread)
   thread:set("prefix", string.format("%x-%d", os.time(), math.random(1, 1e9)))
@@ -10,9 +15,13 @@ end
 
 function init(args)
   prefix = prefix or tostring(math.random(1, 1e9))
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Bearer " .. (os.getenv("WRITE_KEY") or "demo-write-key")
+  for key in string.gmatch(os.getenv("WRITE_KEYS") or "demo-write-key", "[^,]+") do
+    keys[#keys + 1] = key
+  end
+end
+
+function delay()
+  return delay_ms
 end
 
 function request()
@@ -22,14 +31,15 @@ function request()
     '"timestamp":"2024-06-01T12:00:00.000Z","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
     '"invitee_first_name":"Mark","invitee_last_name":"Wood","invitee_role":"Developer"}}',
     counter % 1000, prefix, counter, prefix, counter)
-  return wrk.format(nil, nil, nil, body)
+  local headers = {["Content-Type"] = "application/json",
+                   ["Authorization"] = "Bearer " .. keys[(counter % #keys) + 1]}
+  return wrk.format("POST", nil, headers, body)
 end
 
+-- Run from the repository root (bench/ingest.sh does), so the shared result line is found.
+package.path = "bench/ingest/?.lua;" .. package.path
+local result = require("result")
+
 function done(summary, latency, requests)
-  local errors = summary.errors
-  io.write(string.format("non-2xx/3xx: %d, socket errors: connect %d read %d write %d timeout %d\n",
-    errors.status, errors.connect, errors.read, errors.write, errors.timeout))
-  for _, p in pairs({50, 90, 99, 99.9}) do
-    io.write(string.format("p%g: %.2f ms\n", p, latency:percentile(p) / 1000))
-  end
+  result(summary, latency)
 end

@@ -1,0 +1,54 @@
+-- wrk script: POST /v1/batch with 100 events per request, every one with a unique message_id: 60 invite_sent,
+-- 25 invite_accepted (of invitees sent earlier in the run), 15 project_created, as a live app's mix.
+-- WRITE_KEYS as in track.lua. Usage: wrk -t2 -c16 -d30s -s bench/ingest/batch.lua http://127.0.0.1:8080/v1/batch
+local counter = 0
+-- prefix: a global each thread gets from setup() (a `local prefix` here would hide it, and every thread's
+-- unseeded math.random would then give the same ids)
+local keys = {}
+local EVENTS = 100
+
+function setup(thread)
+  thread:set("prefix", string.format("%x-%d", os.time(), math.random(1, 1e9)))
+end
+
+function init(args)
+  prefix = prefix or tostring(math.random(1, 1e9))
+  for key in string.gmatch(os.getenv("WRITE_KEYS") or "demo-write-key", "[^,]+") do
+    keys[#keys + 1] = key
+  end
+end
+
+local function event(i)
+  local kind = i % 20
+  if kind < 12 then
+    return string.format('{"event":"invite_sent","user_id":"user-%d","message_id":"%s-%d",' ..
+      '"timestamp":"2024-06-01T12:00:00.000Z","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
+      '"invitee_role":"Developer"}}', counter % 1000, prefix, counter, prefix, counter)
+  elseif kind < 17 then
+    local invitee = math.max(1, counter - 200)
+    return string.format('{"event":"invite_accepted","user_id":"new-%s-%d","message_id":"%s-%d",' ..
+      '"timestamp":"2024-06-01T13:00:00.000Z","properties":{"invitee_email":"invitee-%s-%d@example.com"}}',
+      prefix, invitee, prefix, counter, prefix, invitee)
+  end
+  return string.format('{"event":"project_created","user_id":"user-%d","message_id":"%s-%d",' ..
+    '"timestamp":"2024-06-01T14:00:00.000Z","properties":{"plan":"pro"}}', counter % 1000, prefix, counter)
+end
+
+function request()
+  local items = {}
+  for i = 1, EVENTS do
+    counter = counter + 1
+    items[i] = event(i)
+  end
+  local headers = {["Content-Type"] = "application/json",
+                   ["Authorization"] = "Bearer " .. keys[(counter % #keys) + 1]}
+  return wrk.format("POST", nil, headers, '{"batch":[' .. table.concat(items, ",") .. ']}')
+end
+
+-- Run from the repository root (bench/ingest.sh does), so the shared result line is found.
+package.path = "bench/ingest/?.lua;" .. package.path
+local result = require("result")
+
+function done(summary, latency, requests)
+  result(summary, latency)
+end
