@@ -1,21 +1,17 @@
 -- wrk script: POST /v1/batch with 100 events per request, every one with a unique message_id: 60 invite_sent,
 -- 25 invite_accepted (of invitees sent earlier in the run), 15 project_created, as a live app's mix.
 -- WRITE_KEYS as in track.lua. Usage: wrk -t2 -c16 -d30s -s bench/ingest/batch.lua http://127.0.0.1:8080/v1/batch
+package.path = "bench/ingest/?.lua;" .. package.path
+local common = require("common")
 local counter = 0
--- prefix: a global each thread gets from setup() (a `local prefix` here would hide it, and every thread's
--- unseeded math.random would then give the same ids)
-local keys = {}
+local keys
 local EVENTS = 100
 
-function setup(thread)
-  thread:set("prefix", string.format("%x-%d", os.time(), math.random(1, 1e9)))
-end
+setup = common.setup
 
 function init(args)
   prefix = prefix or tostring(math.random(1, 1e9))
-  for key in string.gmatch(os.getenv("WRITE_KEYS") or "demo-write-key", "[^,]+") do
-    keys[#keys + 1] = key
-  end
+  keys = common.keys()
 end
 
 local function event(i)
@@ -45,10 +41,6 @@ function request()
   return wrk.format("POST", nil, headers, '{"batch":[' .. table.concat(items, ",") .. ']}')
 end
 
--- Run from the repository root (bench/ingest.sh does), so the shared result line is found.
-package.path = "bench/ingest/?.lua;" .. package.path
-local result = require("result")
-
 function done(summary, latency, requests)
-  result(summary, latency)
+  common.done(summary, latency)
 end

@@ -1,12 +1,10 @@
 -- wrk script, the reference point: ClickHouse's own HTTP interface taking the same invite event as
 -- bench/ingest/track.lua, one JSONEachRow row per request (the URL names the INSERT).
+package.path = "bench/ingest/?.lua;" .. package.path
+local common = require("common")
 local counter = 0
--- prefix: a global each thread gets from setup() (a `local prefix` here would hide it, and every thread's
--- unseeded math.random would then give the same ids)
 
-function setup(thread)
-  thread:set("prefix", string.format("%x-%d", os.time(), math.random(1, 1e9)))
-end
+setup = common.setup
 
 function init(args)
   prefix = prefix or tostring(math.random(1, 1e9))
@@ -23,10 +21,6 @@ function request()
   return wrk.format("POST", nil, nil, body)
 end
 
--- Run from the repository root (bench/ingest.sh does), so the shared result line is found.
-package.path = "bench/ingest/?.lua;" .. package.path
-local result = require("result")
-
 function done(summary, latency, requests)
-  result(summary, latency)
+  common.done(summary, latency)
 end

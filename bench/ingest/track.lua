@@ -1,23 +1,19 @@
 -- wrk script: POST /v1/track, one invite_sent per request with a unique message_id (each thread its own
 -- prefix), so every request is a new event and exactly-once has real work to do.
 -- WRITE_KEYS: comma-separated write keys, used in turn (several workspaces); default demo-write-key.
--- Usage: wrk -t2 -c64 -d30s -s bench/ingest/track.lua http://127.0.0.1:8080/v1/track
 -- DELAY_MS (optional): a pause before each request on each connection, to hold a rate below the peak.
+-- Usage, from the repository root: wrk -t2 -c64 -d30s -s bench/ingest/track.lua http://127.0.0.1:8080/v1/track
+package.path = "bench/ingest/?.lua;" .. package.path
+local common = require("common")
 local counter = 0
--- prefix: a global each thread gets from setup() (a `local prefix` here would hide it, and every thread's
--- unseeded math.random would then give the same ids)
-local keys = {}
+local keys
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
 
-function setup(thread)
-  thread:set("prefix", string.format("%x-%d", os.time(), math.random(1, 1e9)))
-end
+setup = common.setup
 
 function init(args)
   prefix = prefix or tostring(math.random(1, 1e9))
-  for key in string.gmatch(os.getenv("WRITE_KEYS") or "demo-write-key", "[^,]+") do
-    keys[#keys + 1] = key
-  end
+  keys = common.keys()
 end
 
 function delay()
@@ -36,10 +32,6 @@ function request()
   return wrk.format("POST", nil, headers, body)
 end
 
--- Run from the repository root (bench/ingest.sh does), so the shared result line is found.
-package.path = "bench/ingest/?.lua;" .. package.path
-local result = require("result")
-
 function done(summary, latency, requests)
-  result(summary, latency)
+  common.done(summary, latency)
 end
