@@ -4,6 +4,7 @@ import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.event.EventParser;
 import dev.invitetrack.event.ParseResult;
 import dev.invitetrack.ingest.core.RequestBodies;
+import dev.invitetrack.ingest.resources.ApiExceptionMapper;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.setup.Environment;
@@ -31,6 +32,8 @@ public class BareEndpoint extends Application<Configuration> {
     @Override
     public void run(Configuration configuration, Environment environment) {
         environment.jersey().register(new Track(new EventParser(), new RequestBodies()));
+        // Bad bodies answer their 4xx, as on the real server.
+        environment.jersey().register(new ApiExceptionMapper());
     }
 
     @Path("/v1/track")
