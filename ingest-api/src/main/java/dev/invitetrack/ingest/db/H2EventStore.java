@@ -39,6 +39,17 @@ public final class H2EventStore implements EventStore {
             """;
 
     /**
+     * An invitee's first acceptance at or after a time: the earliest invite_accepted of the same workspace and
+     * email, ties to the smallest user id. {@code %1$s}, {@code %2$s}, {@code %3$s}: the workspace, the email and
+     * the time it is matched for.
+     */
+    private static final String FIRST_ACCEPTANCE = """
+            SELECT a.ts, a.user_id FROM events a USE INDEX (events_by_invitee)
+             WHERE a.workspace_id = %1$s AND a.invitee_email = %2$s AND a.event_name = 'invite_accepted'
+               AND a.ts >= %3$s
+             ORDER BY a.ts, a.user_id LIMIT 1""";
+
+    /**
      * A new send with its first acceptance among the events stored so far, this transaction's included: matched
      * as it goes in, so only a new acceptance makes a send's row change (an UPDATE rewrites the row and its
      * indexes, which cost most of a commit when every send was updated after its insert).
@@ -46,36 +57,21 @@ public final class H2EventStore implements EventStore {
     private static final String INSERT_SEND = """
             INSERT INTO invite_sends (workspace_id, message_id, ts, user_id, invitee_email, invitee_role,
                                       accepted_ts, accepted_user)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-                    (SELECT a.ts FROM events a USE INDEX (events_by_invitee)
-                      WHERE a.workspace_id = ?1 AND a.invitee_email = ?5 AND a.event_name = 'invite_accepted'
-                        AND a.ts >= ?3
-                      ORDER BY a.ts, a.user_id LIMIT 1),
-                    (SELECT a.user_id FROM events a USE INDEX (events_by_invitee)
-                      WHERE a.workspace_id = ?1 AND a.invitee_email = ?5 AND a.event_name = 'invite_accepted'
-                        AND a.ts >= ?3
-                      ORDER BY a.ts, a.user_id LIMIT 1))
-            """;
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, f.ts, f.user_id
+              FROM (VALUES (1)) LEFT JOIN (%s) f ON TRUE
+            """.formatted(FIRST_ACCEPTANCE.formatted("?1", "?5", "?3"));
 
-    /**
-     * Sets each send's first acceptance (the earliest invite_accepted of its email at or after it, ties to the
-     * smallest user id) from the events as they are now. Every change goes through this one definition:
-     * a new send, a new acceptance, a deleted user.
-     */
+    /** Sets each send's first acceptance from the events as they are now: after a deletion. */
     private static final String MATCH_SENDS = """
             UPDATE invite_sends s
-               SET (accepted_ts, accepted_user) = (
-                   SELECT a.ts, a.user_id FROM events a USE INDEX (events_by_invitee)
-                    WHERE a.workspace_id = s.workspace_id AND a.invitee_email = s.invitee_email
-                      AND a.event_name = 'invite_accepted' AND a.ts >= s.ts
-                    ORDER BY a.ts, a.user_id LIMIT 1)
-             WHERE s.workspace_id = ? AND <which>
-            """;
+               SET (accepted_ts, accepted_user) = (%s)
+             WHERE s.workspace_id = ? AND s.accepted_user = ?
+            """.formatted(FIRST_ACCEPTANCE.formatted("s.workspace_id", "s.invitee_email", "s.ts"));
 
     /**
      * A new acceptance becomes the first acceptance of the sends of its invitee at or before it that had none,
-     * or a later one (ties: the smaller user id, no user id first, as ORDER BY sorts). Events are only added here, so this is the same answer as
-     * MATCH_SENDS, and it touches only the rows that change.
+     * or a later one (ties: the smaller user id, no user id first, as ORDER BY sorts). Events are only added
+     * here, so this is the answer FIRST_ACCEPTANCE gives, and it touches only the rows that change.
      */
     private static final String MATCH_NEW_ACCEPTANCE = """
             UPDATE invite_sends s SET accepted_ts = ?1, accepted_user = ?2
@@ -83,7 +79,6 @@ public final class H2EventStore implements EventStore {
                AND (s.accepted_ts IS NULL OR s.accepted_ts > ?1
                     OR (s.accepted_ts = ?1 AND s.accepted_user IS NOT NULL AND (?2 IS NULL OR s.accepted_user > ?2)))
             """;
-    private static final String MATCH_SENDS_ACCEPTED_BY = MATCH_SENDS.replace("<which>", "s.accepted_user = ?");
 
     private final JdbcConnectionPool pool;
     private final String description;
@@ -275,7 +270,7 @@ public final class H2EventStore implements EventStore {
     @Override
     public long deleteUser(String workspaceId, String userId) {
         // The user's own sends go; sends the user accepted are matched again without that acceptance.
-        return delete("workspace_id = ? AND user_id = ?", workspaceId, userId, MATCH_SENDS_ACCEPTED_BY);
+        return delete("workspace_id = ? AND user_id = ?", workspaceId, userId, MATCH_SENDS);
     }
 
     @Override
