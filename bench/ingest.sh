@@ -55,6 +55,8 @@ trap cleanup EXIT
 # One measured figure: scenario, backend, name, value.
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$results"; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# A count over seconds (wrk's, with decimals), rounded.
+per_second() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", n / s + 0.5 }'; }
 
 ensure_wrk() {
   command -v wrk >/dev/null && return
@@ -198,8 +200,8 @@ load_scenario() { # scenario backend script connections events-per-request path
     acked=$((acked + (requests - non2xx) * $5))
   done
   IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< "$measured"
-  record "$1" "$2" requests_per_s "$(python3 -c "print(round($requests / $seconds))")"
-  record "$1" "$2" events_per_s "$(python3 -c "print(round($requests * $5 / $seconds))")"
+  record "$1" "$2" requests_per_s "$(per_second "$requests" "$seconds")"
+  record "$1" "$2" events_per_s "$(per_second $((requests * $5)) "$seconds")"
   record "$1" "$2" p50_ms "$p50"; record "$1" "$2" p99_ms "$p99"; record "$1" "$2" p999_ms "$p999"
   record "$1" "$2" max_ms "$max"; record "$1" "$2" non_2xx "$non2xx"; record "$1" "$2" socket_errors "$socket"
   record "$1" "$2" acked_events "$acked"; record "$1" "$2" stored_events "$(stored_events)"
@@ -229,7 +231,7 @@ soak_scenario() { # backend
     line=$(DELAY_MS=$delay with_rss_samples "$work/soak-$1/rss" run_wrk track.lua "$TRACK_CONNECTIONS" 60 "$url")
     IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< "$line"
     acked=$((acked + requests - non2xx))
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$(python3 -c "print(round($requests / $seconds))")" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$(per_second "$requests" "$seconds")" \
       "$p50" "$p99" "$p999" "$max" "$non2xx" "$(( $(ps -o rss= -p "$server_pid") / 1024 ))" >> "$work/soak-$1.minutes"
   done
   wait_for_empty_queue
@@ -259,7 +261,7 @@ EOF
   local requests non2xx socket seconds p50 p99 p999 max
   IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< \
     "$(run_wrk track.lua "$TRACK_CONNECTIONS" "$DURATION" "http://127.0.0.1:$port/v1/track")"
-  record bare - requests_per_s "$(python3 -c "print(round($requests / $seconds))")"
+  record bare - requests_per_s "$(per_second "$requests" "$seconds")"
   record bare - p50_ms "$p50"; record bare - p99_ms "$p99"; record bare - non_2xx "$non2xx"
   stop_server
 }
@@ -292,12 +294,12 @@ PY
   curl -sf "$q$insert" --data-binary @"$work/rows.json" >/dev/null # warm-up
   started=$(date +%s%N)
   for i in $(seq 1 10); do curl -sf "$q$insert" --data-binary @"$work/rows.json" >/dev/null; done
-  record clickhouse-http clickhouse bulk_rows_per_s "$(python3 -c "print(round(1_000_000 / (($(date +%s%N) - $started) / 1e9)))")"
+  record clickhouse-http clickhouse bulk_rows_per_s "$(( 1000000 * 1000000000 / ($(date +%s%N) - started) ))"
   log "ClickHouse's own HTTP insert: one row per request, ${DURATION}s, $TRACK_CONNECTIONS connections"
   local requests non2xx socket seconds p50 p99 p999 max
   IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< \
     "$(run_wrk clickhouse-row.lua "$TRACK_CONNECTIONS" "$DURATION" "$q$insert")"
-  record clickhouse-http clickhouse one_row_requests_per_s "$(python3 -c "print(round($requests / $seconds))")"
+  record clickhouse-http clickhouse one_row_requests_per_s "$(per_second "$requests" "$seconds")"
   record clickhouse-http clickhouse one_row_p99_ms "$p99"
   record clickhouse-http clickhouse one_row_non_2xx "$non2xx"
 }
