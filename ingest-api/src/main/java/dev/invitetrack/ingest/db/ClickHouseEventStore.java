@@ -115,7 +115,7 @@ public final class ClickHouseEventStore implements EventStore {
         factory.setMaxWaitForConnection(Duration.seconds(10));
         factory.setAutoCommitByDefault(true);
         Map<String, String> properties = new LinkedHashMap<>();
-        topology.sessionSettings().forEach((name, value) -> properties.put(ShardedCluster.SETTING_PREFIX + name, value));
+        topology.sessionSettings().forEach((name, value) -> properties.put(ClickHouseTopology.SETTING_PREFIX + name, value));
         factory.setProperties(properties);
         ManagedDataSource dataSource = factory.build(metrics, "clickhouse");
         ClickHouseEventStore store = new ClickHouseEventStore(dataSource, topology, config.describe(),

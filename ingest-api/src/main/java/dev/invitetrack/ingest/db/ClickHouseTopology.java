@@ -13,6 +13,9 @@ import java.util.Map;
  * Every difference between the two lives behind this interface.
  */
 interface ClickHouseTopology {
+    /** How clickhouse-jdbc takes a server setting as a connection property. */
+    String SETTING_PREFIX = "clickhouse_setting_";
+
     /** A statement to run, and whether it must run on every server rather than once through the one we use. */
     record Step(String sql, boolean everyServer) {}
 
@@ -63,10 +66,8 @@ interface ClickHouseTopology {
 
         @Override
         public void createDatabase(Connection server, String database) throws SQLException {
-            try (var statement = server.createStatement()) {
-                // The name is validated by the configuration as a plain identifier.
-                statement.execute("CREATE DATABASE IF NOT EXISTS `" + database + "`");
-            }
+            // The name is validated by the configuration as a plain identifier.
+            execute(server, "CREATE DATABASE IF NOT EXISTS `" + database + "`", Binder.NONE);
         }
 
         @Override

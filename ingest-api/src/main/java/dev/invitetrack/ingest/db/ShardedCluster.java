@@ -29,9 +29,6 @@ import java.util.regex.Pattern;
  * with {@code ON CLUSTER} (needs Keeper), or, when the configuration lists the servers, on each in turn.
  */
 final class ShardedCluster implements ClickHouseTopology {
-    /** How clickhouse-jdbc takes a server setting as a connection property. */
-    static final String SETTING_PREFIX = "clickhouse_setting_";
-
     /** The sharding key of each table, as an expression over its own columns. */
     static final Map<String, String> SHARDING_KEYS = Map.of(
             // sipHash64(workspace_id, email_key) with email_key = sipHash64(invitee_email), as the tables below.
