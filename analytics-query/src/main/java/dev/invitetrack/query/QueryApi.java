@@ -6,12 +6,17 @@ import dev.invitetrack.query.core.QueryParameters;
 import dev.invitetrack.query.db.ClickHouseInviteQueries;
 import dev.invitetrack.query.db.H2InviteQueries;
 import dev.invitetrack.query.db.InviteQueries;
+import dev.invitetrack.query.resources.AcknowledgedWritesFilter;
 import dev.invitetrack.query.resources.QueryResources;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the aggregate endpoints for a storage backend into a Dropwizard environment. */
 public final class QueryApi {
+    /** How long a query waits for acknowledged events to become queryable before answering without them. */
+    private static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(10);
+
     private QueryApi() {}
 
     /** The query dialect of a backend: the one place that chooses by backend. */
@@ -26,5 +31,6 @@ public final class QueryApi {
         InviteAnalytics analytics = new InviteAnalytics(queriesFor(storage));
         QueryParameters parameters = new QueryParameters(clock);
         QueryResources.register(environment, analytics, parameters);
+        environment.jersey().register(new AcknowledgedWritesFilter(storage.events(), READ_YOUR_WRITES_WAIT));
     }
 }

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.SecurityContext;
 @Path("/v1/events")
 @Produces({MediaType.APPLICATION_JSON, "text/csv"})
 @RequiresKey(KeyKind.READ)
+@ReadsEvents
 public final class EventsResource {
     private final InviteAnalytics analytics;
     private final QueryParameters parameters;

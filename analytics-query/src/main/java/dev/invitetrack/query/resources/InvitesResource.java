@@ -29,6 +29,7 @@ import java.util.Locale;
 @Path("/v1/invites")
 @Produces({MediaType.APPLICATION_JSON, "text/csv"})
 @RequiresKey(KeyKind.READ)
+@ReadsEvents
 public final class InvitesResource {
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_LIMIT = 1000;

@@ -194,6 +194,25 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
+    /** Asks message_ids on a connection of its own, so a long INSERT in progress does not hold it up. */
+    @Override
+    public boolean[] alreadyStored(List<StoredEvent> rows) {
+        List<Integer> all = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            all.add(i);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            Set<List<String>> stored = storedIds(connection, rows, all);
+            boolean[] flags = new boolean[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                flags[i] = stored.contains(List.of(rows.get(i).workspaceId(), rows.get(i).messageId()));
+            }
+            return flags;
+        } catch (SQLException e) {
+            throw new StorageException("ClickHouse id lookup failed: " + e.getMessage(), e);
+        }
+    }
+
     private static Set<List<String>> storedIds(Connection connection, List<StoredEvent> rows, List<Integer> candidates)
             throws SQLException {
         Map<String, List<String>> idsByWorkspace = new LinkedHashMap<>();

@@ -21,6 +21,15 @@ public interface EventStore extends AutoCloseable {
     boolean[] write(List<StoredEvent> rows);
 
     /**
+     * For each row in order, whether its message id is already stored in its workspace (deleted ones
+     * included: they stay taken). A read: it does not wait for a write in progress, and sees what was
+     * committed before it began.
+     *
+     * @throws StorageException when the store could not be asked
+     */
+    boolean[] alreadyStored(List<StoredEvent> rows);
+
+    /**
      * Deletes every event of one person in one workspace, for privacy requests: the events the user sent
      * ({@code user_id}) and, with {@link #deleteInvitee}, the invites sent to an address and its acceptances.
      * The exactly-once keys stay, holding no personal data, so a client retry cannot bring an event back.
@@ -42,6 +51,16 @@ public interface EventStore extends AutoCloseable {
      * @throws StorageException when the store could not delete
      */
     long deleteOlderThan(Instant cutoff);
+
+    /**
+     * Waits until every write acknowledged before this call can be read, for read-your-writes queries over a
+     * store that acknowledges before the data is queryable; at most {@code timeout}.
+     *
+     * @return whether it got there in time (true at once for stores that are read what they acknowledge)
+     */
+    default boolean awaitAcknowledgedWrites(java.time.Duration timeout) {
+        return true;
+    }
 
     /** Cheap liveness probe for health checks. */
     void ping();

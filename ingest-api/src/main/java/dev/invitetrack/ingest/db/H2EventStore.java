@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -36,6 +37,11 @@ public final class H2EventStore implements EventStore {
             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE NOT EXISTS (SELECT 1 FROM events WHERE workspace_id = ? AND message_id = ?)
               AND NOT EXISTS (SELECT 1 FROM deleted_message_ids WHERE workspace_id = ? AND message_id = ?)
+            """;
+
+    private static final String STORED_ID = """
+            SELECT 1 FROM events WHERE workspace_id = ? AND message_id = ?
+            UNION ALL SELECT 1 FROM deleted_message_ids WHERE workspace_id = ? AND message_id = ?
             """;
 
     /**
@@ -159,6 +165,28 @@ public final class H2EventStore implements EventStore {
                 closeWriterQuietly();
                 throw new StorageException("H2 write failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** One indexed look-up per row, on a pooled connection: H2's MVCC answers it beside a running write. */
+    @Override
+    public boolean[] alreadyStored(List<StoredEvent> rows) {
+        boolean[] stored = new boolean[rows.size()];
+        try (Connection connection = pool.getConnection();
+                PreparedStatement select = connection.prepareStatement(STORED_ID)) {
+            for (int i = 0; i < rows.size(); i++) {
+                StoredEvent row = rows.get(i);
+                select.setString(1, row.workspaceId());
+                select.setString(2, row.messageId());
+                select.setString(3, row.workspaceId());
+                select.setString(4, row.messageId());
+                try (ResultSet rs = select.executeQuery()) {
+                    stored[i] = rs.next();
+                }
+            }
+            return stored;
+        } catch (SQLException e) {
+            throw new StorageException("H2 id lookup failed: " + e.getMessage(), e);
         }
     }
 

@@ -22,7 +22,9 @@ public final class Storages {
                 return storage;
             }
             return new Storage(storage.kind(), new JournaledEventStore(storage.events(),
-                    Path.of(journal.getDirectory()), journal.getMaxSize().toBytes(), metrics), storage.jdbi());
+                    Path.of(journal.getDirectory()), journal.getMaxSize().toBytes(),
+                    journal.getMode() == JournalConfig.Mode.ALWAYS, journal.getShipInterval().toJavaDuration(),
+                    metrics), storage.jdbi());
         }
         throw new IllegalArgumentException("unsupported storage type: " + config.getClass().getSimpleName());
     }

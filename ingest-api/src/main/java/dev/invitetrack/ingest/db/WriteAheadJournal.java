@@ -108,6 +108,11 @@ final class WriteAheadJournal implements AutoCloseable {
         return new Segment(number, path, valid, events);
     }
 
+    /** The segments, oldest first. */
+    List<Segment> segments() {
+        return List.copyOf(segments);
+    }
+
     boolean isEmpty() {
         return events == 0;
     }

@@ -19,7 +19,9 @@ public final class StorageHealthCheck extends HealthCheck {
 
     /**
      * With a journal, the node stays healthy while storage is down (it still acknowledges writes, so a load
-     * balancer should keep sending them) and says so: {@code degraded}, with the journal's depth.
+     * balancer should keep sending them) and says so: {@code degraded}, with the journal's depth. Otherwise
+     * the mode is {@code direct} (requests wait for storage) or {@code journal-first} (requests wait for the
+     * journal, which is shipped to storage in the background).
      */
     @Override
     protected Result check() {
@@ -34,10 +36,10 @@ public final class StorageHealthCheck extends HealthCheck {
         if (store instanceof JournaledEventStore journaled) {
             long journaledEvents = journaled.journaledEvents();
             result.withDetail("journaled_events", journaledEvents).withDetail("journal_bytes", journaled.journalBytes());
-            boolean degraded = failure != null || journaledEvents > 0;
-            result.withDetail("mode", degraded ? "degraded" : "direct");
+            String why = failure != null ? failure : journaled.lastFailure();
+            boolean degraded = journaled.journalFirst() ? why != null : failure != null || journaledEvents > 0;
+            result.withDetail("mode", degraded ? "degraded" : journaled.journalFirst() ? "journal-first" : "direct");
             if (degraded) {
-                String why = failure != null ? failure : journaled.lastFailure();
                 return result.healthy().withMessage(store.describe() + ": degraded, " + journaledEvents
                         + " events journaled locally until storage takes them" + (why == null ? "" : " (" + why + ")"))
                         .build();

@@ -307,6 +307,11 @@ class GroupCommitWriterTest {
         }
 
         @Override
+        public boolean[] alreadyStored(List<StoredEvent> rows) {
+            return delegate.alreadyStored(rows);
+        }
+
+        @Override
         public boolean[] write(List<StoredEvent> rows) {
             entered.countDown();
             try {
