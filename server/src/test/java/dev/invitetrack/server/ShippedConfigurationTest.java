@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
 import dev.invitetrack.config.InvitetrackConfiguration;
+import dev.invitetrack.config.JournalConfig;
 import io.dropwizard.configuration.ConfigurationValidationException;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
@@ -65,9 +66,16 @@ class ShippedConfigurationTest {
         if (System.getenv("CLICKHOUSE_PASSWORD") == null) {
             assertThat(storage.getPassword()).isEmpty();
         }
-        assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isEqualTo(200);
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
         assertThat(storage.getJournal().isEnabled()).isTrue();
+        if (System.getenv("INVITETRACK_JOURNAL_MODE") == null) {
+            // Requests wait for an fsync of the journal, not for ClickHouse; the shipper batches the INSERTs.
+            assertThat(storage.getJournal().getMode()).isEqualTo(JournalConfig.Mode.ALWAYS);
+            assertThat(storage.getJournal().getShipInterval().toMilliseconds()).isEqualTo(200);
+        }
+        if (System.getenv("INVITETRACK_MIN_COMMIT_INTERVAL") == null) {
+            assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isZero();
+        }
         assertThat(storage.getCluster()).isNull();
         assertThat(storage.repairsMatches()).as("one node per server needs no repair").isFalse();
         if (System.getenv("INVITETRACK_KEYS_FILE") == null) {
