@@ -9,7 +9,7 @@
 #   SCENARIO: track | batch | soak | jmh | bare | clickhouse-http    BACKEND: h2 | clickhouse (default: both)
 # Environment: WARMUP (seconds, 120: the JIT on 2 cores needs minutes), DURATION (seconds, 30), SOAK_MINUTES
 # (10), PROFILE (1: flame graphs of the track and batch scenarios, beside the report; 0: none), JAVA_OPTS
-# (-Xmx640m) for the servers.
+# (-Xmx640m -XX:MaxGCPauseMillis=50: the heap and pause goal the README recommends) for the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,7 @@ readonly DURATION=${DURATION:-30}
 readonly SOAK_MINUTES=${SOAK_MINUTES:-10}
 readonly PROFILE=${PROFILE:-1}
 # The heap the README recommends for a node: without it the JVM may take a quarter of the machine's memory.
-readonly JAVA_OPTS=${JAVA_OPTS:--Xmx640m}; export JAVA_OPTS
+readonly JAVA_OPTS=${JAVA_OPTS:--Xmx640m -XX:MaxGCPauseMillis=50}; export JAVA_OPTS
 readonly ASYNC_PROFILER_VERSION=4.1
 readonly TRACK_CONNECTIONS=64
 readonly BATCH_CONNECTIONS=16
@@ -193,7 +193,11 @@ load_scenario() { # scenario backend script connections events-per-request path
   local warm measured
   warm=$(run_wrk "$3" "$4" "$WARMUP" "$url")
   measured=$(with_rss_samples "$work/$1-$2/rss" run_wrk "$3" "$4" "$DURATION" "$url")
+  local load_ended stored
+  load_ended=$(date +%s%N)
   wait_for_empty_queue
+  stored=$(stored_events)
+  record "$1" "$2" catch_up_ms $(( ($(date +%s%N) - load_ended) / 1000000 ))
   local acked=0 line requests non2xx
   for line in "$warm" "$measured"; do
     IFS=$'\t' read -r requests non2xx _ <<< "$line"
@@ -204,7 +208,7 @@ load_scenario() { # scenario backend script connections events-per-request path
   record "$1" "$2" events_per_s "$(per_second $((requests * $5)) "$seconds")"
   record "$1" "$2" p50_ms "$p50"; record "$1" "$2" p99_ms "$p99"; record "$1" "$2" p999_ms "$p999"
   record "$1" "$2" max_ms "$max"; record "$1" "$2" non_2xx "$non2xx"; record "$1" "$2" socket_errors "$socket"
-  record "$1" "$2" acked_events "$acked"; record "$1" "$2" stored_events "$(stored_events)"
+  record "$1" "$2" acked_events "$acked"; record "$1" "$2" stored_events "$stored"
   record "$1" "$2" in_flight_bound $(( 2 * $4 * $5 ))
   record "$1" "$2" peak_rss_mb $(( $(sort -n "$work/$1-$2/rss" | tail -1) / 1024 ))
   stop_server
@@ -233,9 +237,18 @@ soak_scenario() { # backend
     acked=$((acked + requests - non2xx))
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$minute" "$(per_second "$requests" "$seconds")" \
       "$p50" "$p99" "$p999" "$max" "$non2xx" "$(( $(ps -o rss= -p "$server_pid") / 1024 ))" >> "$work/soak-$1.minutes"
+    # A connection sends one request per (pause + latency): take the latency this minute showed off the
+    # pause, so that the next minutes run at the target rate rather than below it.
+    delay=$(awk -v c="$TRACK_CONNECTIONS" -v r="$rate" -v n="$requests" -v s="$seconds" -v d="$delay" \
+      'BEGIN { latency = (n > 0 ? c * s * 1000 / n : 0) - d; next_delay = c * 1000 / r - latency;
+               printf "%d", (next_delay < 0 ? 0 : next_delay) }')
   done
+  local load_ended stored
+  load_ended=$(date +%s%N)
   wait_for_empty_queue
-  record soak "$1" acked_events "$acked"; record soak "$1" stored_events "$(stored_events)"
+  stored=$(stored_events)
+  record soak "$1" catch_up_ms $(( ($(date +%s%N) - load_ended) / 1000000 ))
+  record soak "$1" acked_events "$acked"; record soak "$1" stored_events "$stored"
   record soak "$1" in_flight_bound $(( SOAK_MINUTES * TRACK_CONNECTIONS ))
   record soak "$1" peak_rss_mb $(( $(sort -n "$work/soak-$1/rss" | tail -1) / 1024 ))
   cp "$work/soak-$1.minutes" "$work/soak-$1.keep"
