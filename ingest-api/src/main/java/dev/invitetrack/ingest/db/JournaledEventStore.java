@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * query waits for it), as few large INSERTs. Repeats are still answered exactly: a message id is a repeat when
  * it is in the journal waiting to be shipped or already in the store (looked up before the append).
  * {@link #awaitAcknowledgedWrites} lets queries wait for what was acknowledged before them. While the backlog
- * is at {@value #MAX_BACKLOG_EVENTS} events and the store works, writes wait for the shipper (back-pressure
- * instead of an ever longer lag).
+ * is at {@value #MAX_BACKLOG_EVENTS} events and the store works, the shipper ships at once and writes wait for
+ * it (back-pressure instead of an ever longer lag).
  *
  * <p><b>Outages only</b>: writes go to the store; a batch the store cannot take is appended to the journal
  * instead, and while the journal holds anything new batches are appended behind it, so events reach the store
@@ -48,6 +48,7 @@ public final class JournaledEventStore implements EventStore {
     static final int MAX_BACKLOG_EVENTS = 250_000;
     /** Ids of journaled events remembered for repeat detection; beyond it (an outage) repeats go unflagged. */
     private static final int MAX_PENDING_IDS = 2 * MAX_BACKLOG_EVENTS;
+    private final int maxBacklogEvents;
     private static final long RETRY_MILLIS = 250;
     private static final Duration DELETION_WAIT = Duration.ofSeconds(30);
 
@@ -77,6 +78,12 @@ public final class JournaledEventStore implements EventStore {
 
     public JournaledEventStore(EventStore store, Path directory, long maxBytes, boolean journalFirst,
             Duration shipInterval, MetricRegistry metrics) {
+        this(store, directory, maxBytes, journalFirst, shipInterval, MAX_BACKLOG_EVENTS, metrics);
+    }
+
+    JournaledEventStore(EventStore store, Path directory, long maxBytes, boolean journalFirst, Duration shipInterval,
+            int maxBacklogEvents, MetricRegistry metrics) {
+        this.maxBacklogEvents = maxBacklogEvents;
         this.store = requireNonNull(store, "store is null");
         this.journal = new WriteAheadJournal(directory, Math.min(SEGMENT_BYTES, maxBytes));
         this.maxBytes = maxBytes;
@@ -176,14 +183,19 @@ public final class JournaledEventStore implements EventStore {
     private void awaitRoom() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            while ((deletionWaiting || (journalFirst && lastFailure == null && journal.events() >= MAX_BACKLOG_EVENTS))
-                    && System.nanoTime() < deadline) {
+            while ((deletionWaiting || backlogFull()) && System.nanoTime() < deadline) {
+                lock.notifyAll(); // the shipper ships a full backlog at once
                 lock.wait(50);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted while waiting for the journal to be shipped", e);
         }
+    }
+
+    /** Under the lock. */
+    private boolean backlogFull() {
+        return journalFirst && lastFailure == null && journal.events() >= maxBacklogEvents;
     }
 
     private void rememberPending(List<StoredEvent> rows) {
@@ -242,7 +254,7 @@ public final class JournaledEventStore implements EventStore {
         if (journal.isEmpty()) {
             return false;
         }
-        if (readersWaiting > 0 || deletionWaiting || !journalFirst) {
+        if (readersWaiting > 0 || deletionWaiting || backlogFull() || !journalFirst) {
             return true; // outage mode: every tick of the wait above
         }
         return System.nanoTime() - lastStart >= shipIntervalNanos;

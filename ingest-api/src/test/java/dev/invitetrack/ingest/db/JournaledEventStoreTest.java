@@ -79,6 +79,25 @@ class JournaledEventStoreTest {
     }
 
     @Test
+    void aFullBacklogIsShippedAtOnceAndTheWriteWaitsForIt() {
+        Storage storage = ClickHouseEventStore.open(ClickHouseForTests.freshDatabase(), new MetricRegistry());
+        JournaledEventStore store = new JournaledEventStore(storage.events(), journal, 1L << 30, true, NOT_ON_ITS_OWN,
+                10, new MetricRegistry());
+        try {
+            for (int i = 0; i < 10; i++) {
+                store.write(List.of(TestRows.row("acme", "e-" + i)));
+            }
+            assertThat(count(storage)).isZero();
+            assertThat(store.write(List.of(TestRows.row("acme", "e-10")))).containsExactly(true);
+            assertThat(count(storage)).as("the write past the backlog waited until the backlog was shipped")
+                    .isEqualTo(10);
+            assertThat(store.journaledEvents()).isEqualTo(1);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void journalFirstKeepsAcknowledgingThroughAnOutageAndRecognisesJournaledRepeatsAfterARestart() throws Exception {
         try (ClickHouseForTests.PrivateServer clickHouse = ClickHouseForTests.PrivateServer.start()) {
             Storage storage = ClickHouseEventStore.open(new ClickHouseStorageConfig(clickHouse.url(), "default", "",
