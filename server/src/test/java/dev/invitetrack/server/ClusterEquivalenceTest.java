@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * its own, each talking to a different ClickHouse server) taking the equivalence data set at the same time,
  * every event to one node and every repeat of an event to the other. Each node must answer every question
  * exactly as a single H2 node fed the same events, before and after privacy deletions made through either.
+ * The nodes run journal first, as `config/clickhouse-cluster.yml` ships them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterEquivalenceTest {
@@ -70,11 +71,13 @@ class ClusterEquivalenceTest {
                       database: %s
                       journal:
                         directory: %s
+                        mode: always
+                        shipInterval: 50ms
                       cluster:
                         name: %s
                         nodeUrls: [%s]
                     ingest:
-                      minCommitInterval: 20ms
+                      minCommitInterval: 0ms
                     """.formatted(url, database, work.resolve("journal"), LocalCluster.NAME,
                     String.join(", ", cluster.nodeUrls())), WORKSPACES_YAML, "WARN");
             node.start();
