@@ -9,7 +9,7 @@
 #   SCENARIO: track | batch | soak | jmh | bare | clickhouse-http    BACKEND: h2 | clickhouse (default: both)
 # Environment: WARMUP (seconds, 120: the JIT on 2 cores needs minutes), DURATION (seconds, 30), SOAK_MINUTES
 # (10), PROFILE (1: flame graphs of the track and batch scenarios, beside the report; 0: none), JAVA_OPTS
-# (-Xmx640m -XX:MaxGCPauseMillis=50: the heap and pause goal the README recommends) for the servers.
+# (-Xmx640m, the heap the README recommends, and a 50 ms G1 pause goal) for the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -163,6 +163,14 @@ stored_events() {
   echo "$total"
 }
 
+# After a load: waits for the writer, counts what is stored (on ClickHouse the count waits until the journal
+# is shipped) and records the count and how long it took since the load ended.
+count_after_load() { # scenario backend load-ended-nanoseconds
+  wait_for_empty_queue
+  record "$1" "$2" stored_events "$(stored_events)"
+  record "$1" "$2" catch_up_ms $(( ($(date +%s%N) - $3) / 1000000 ))
+}
+
 wait_for_empty_queue() {
   for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$admin/healthcheck" | grep -q '"queued_events":0' && return
@@ -193,11 +201,7 @@ load_scenario() { # scenario backend script connections events-per-request path
   local warm measured
   warm=$(run_wrk "$3" "$4" "$WARMUP" "$url")
   measured=$(with_rss_samples "$work/$1-$2/rss" run_wrk "$3" "$4" "$DURATION" "$url")
-  local load_ended stored
-  load_ended=$(date +%s%N)
-  wait_for_empty_queue
-  stored=$(stored_events)
-  record "$1" "$2" catch_up_ms $(( ($(date +%s%N) - load_ended) / 1000000 ))
+  count_after_load "$1" "$2" "$(date +%s%N)"
   local acked=0 line requests non2xx
   for line in "$warm" "$measured"; do
     IFS=$'\t' read -r requests non2xx _ <<< "$line"
@@ -208,7 +212,7 @@ load_scenario() { # scenario backend script connections events-per-request path
   record "$1" "$2" events_per_s "$(per_second $((requests * $5)) "$seconds")"
   record "$1" "$2" p50_ms "$p50"; record "$1" "$2" p99_ms "$p99"; record "$1" "$2" p999_ms "$p999"
   record "$1" "$2" max_ms "$max"; record "$1" "$2" non_2xx "$non2xx"; record "$1" "$2" socket_errors "$socket"
-  record "$1" "$2" acked_events "$acked"; record "$1" "$2" stored_events "$stored"
+  record "$1" "$2" acked_events "$acked"
   record "$1" "$2" in_flight_bound $(( 2 * $4 * $5 ))
   record "$1" "$2" peak_rss_mb $(( $(sort -n "$work/$1-$2/rss" | tail -1) / 1024 ))
   stop_server
@@ -243,12 +247,8 @@ soak_scenario() { # backend
       'BEGIN { latency = (n > 0 ? c * s * 1000 / n : 0) - d; next_delay = c * 1000 / r - latency;
                printf "%d", (next_delay < 0 ? 0 : next_delay) }')
   done
-  local load_ended stored
-  load_ended=$(date +%s%N)
-  wait_for_empty_queue
-  stored=$(stored_events)
-  record soak "$1" catch_up_ms $(( ($(date +%s%N) - load_ended) / 1000000 ))
-  record soak "$1" acked_events "$acked"; record soak "$1" stored_events "$stored"
+  count_after_load soak "$1" "$(date +%s%N)"
+  record soak "$1" acked_events "$acked"
   record soak "$1" in_flight_bound $(( SOAK_MINUTES * TRACK_CONNECTIONS ))
   record soak "$1" peak_rss_mb $(( $(sort -n "$work/soak-$1/rss" | tail -1) / 1024 ))
   cp "$work/soak-$1.minutes" "$work/soak-$1.keep"

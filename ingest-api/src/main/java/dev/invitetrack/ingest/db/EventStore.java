@@ -1,5 +1,6 @@
 package dev.invitetrack.ingest.db;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -58,7 +59,7 @@ public interface EventStore extends AutoCloseable {
      *
      * @return whether it got there in time (true at once for stores that are read what they acknowledge)
      */
-    default boolean awaitAcknowledgedWrites(java.time.Duration timeout) {
+    default boolean awaitAcknowledgedWrites(Duration timeout) {
         return true;
     }
 

@@ -48,11 +48,11 @@ public final class JournaledEventStore implements EventStore {
     static final int MAX_BACKLOG_EVENTS = 250_000;
     /** Ids of journaled events remembered for repeat detection; beyond it (an outage) repeats go unflagged. */
     private static final int MAX_PENDING_IDS = 2 * MAX_BACKLOG_EVENTS;
-    private final int maxBacklogEvents;
     private static final long RETRY_MILLIS = 250;
     private static final Duration DELETION_WAIT = Duration.ofSeconds(30);
 
     private final EventStore store;
+    private final int maxBacklogEvents;
     private final WriteAheadJournal journal;
     private final long maxBytes;
     private final boolean journalFirst;
