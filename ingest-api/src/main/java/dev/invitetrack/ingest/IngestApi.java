@@ -6,7 +6,7 @@ import dev.invitetrack.config.IngestConfig;
 import dev.invitetrack.config.RetentionConfig;
 import dev.invitetrack.event.EventParser;
 import dev.invitetrack.ingest.auth.ApiKeyFeature;
-import dev.invitetrack.ingest.auth.BodyKeyAuthenticator;
+import dev.invitetrack.ingest.auth.KeyAuthenticator;
 import dev.invitetrack.ingest.auth.KeyRing;
 import dev.invitetrack.ingest.core.GroupCommitWriter;
 import dev.invitetrack.ingest.core.IngestService;
@@ -16,7 +16,7 @@ import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.ingest.health.StorageHealthCheck;
 import dev.invitetrack.ingest.resources.ApiExceptionMapper;
 import dev.invitetrack.ingest.resources.DeletionResource;
-import dev.invitetrack.ingest.resources.IngestResource;
+import dev.invitetrack.ingest.resources.IngestServlet;
 import dev.invitetrack.ingest.resources.StorageExceptionMapper;
 import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
 import dev.invitetrack.ingest.resources.WebApplicationExceptionMapper;
@@ -50,9 +50,10 @@ public final class IngestApi {
                 config.getMaxEventsPerCommit(), config.getMinCommitInterval().toJavaDuration(), environment.metrics());
         environment.lifecycle().manage(writer);
         IngestService ingest = new IngestService(new EventParser(), writer, config.getCommitTimeout().toJavaDuration());
-        RequestBodies bodies = new RequestBodies();
-        BodyKeyAuthenticator auth = new BodyKeyAuthenticator(keyRing);
-        environment.jersey().register(new IngestResource(ingest, bodies, auth, clock));
+        IngestServlet servlet = new IngestServlet(ingest, new RequestBodies(), new KeyAuthenticator(keyRing), clock,
+                environment.getObjectMapper());
+        // Exact paths win over Jersey's /* mapping.
+        environment.servlets().addServlet("ingest", servlet).addMapping(IngestServlet.mappings());
         environment.jersey().register(new DeletionResource(storage.events()));
         environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
         return writer;

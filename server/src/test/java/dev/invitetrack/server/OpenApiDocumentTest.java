@@ -191,6 +191,19 @@ class OpenApiDocumentTest {
         }
         assertThat(config.getResources()).as("programmatic resources are not checked; register classes").isEmpty();
         assertThat(operations).as("resource methods found in the application").isNotEmpty();
+        // The write endpoints are a servlet (POST only, no query parameters), mapped with and without a slash.
+        int ingestPaths = 0;
+        for (var mapping : server.getEnvironment().getApplicationContext().getServletHandler().getServletMappings()) {
+            if (mapping.getServletName().equals("ingest")) {
+                for (String path : mapping.getPathSpecs()) {
+                    if (!path.endsWith("/")) {
+                        operations.put("POST " + path, Set.of());
+                        ingestPaths++;
+                    }
+                }
+            }
+        }
+        assertThat(ingestPaths).as("paths of the ingest servlet found in the application").isPositive();
         return operations;
     }
 

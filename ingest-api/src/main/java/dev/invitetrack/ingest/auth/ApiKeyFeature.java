@@ -9,10 +9,10 @@ import jakarta.ws.rs.core.FeatureContext;
 
 /** Puts an {@link ApiKeyFilter} in front of every resource method marked {@link RequiresKey}. */
 public final class ApiKeyFeature implements DynamicFeature {
-    private final KeyRing keyRing;
+    private final KeyAuthenticator keys;
 
     public ApiKeyFeature(KeyRing keyRing) {
-        this.keyRing = requireNonNull(keyRing, "keyRing is null");
+        this.keys = new KeyAuthenticator(requireNonNull(keyRing, "keyRing is null"));
     }
 
     @Override
@@ -22,7 +22,7 @@ public final class ApiKeyFeature implements DynamicFeature {
             annotation = resourceInfo.getResourceClass().getAnnotation(RequiresKey.class);
         }
         if (annotation != null) {
-            context.register(new ApiKeyFilter(keyRing, annotation.value(), annotation.keyInBodyAllowed()),
+            context.register(new ApiKeyFilter(keys, annotation.value()),
                     Priorities.AUTHENTICATION);
         }
     }

@@ -13,11 +13,4 @@ import java.lang.annotation.Target;
 @Target({ElementType.METHOD, ElementType.TYPE})
 public @interface RequiresKey {
     KeyKind value();
-
-    /**
-     * When true, a request without an Authorization header passes the filter unauthenticated, and the
-     * resource must authenticate it from the {@code writeKey} field of its JSON body with
-     * {@link BodyKeyAuthenticator} (Segment's libraries, Java 3.5 among them, send the key that way).
-     */
-    boolean keyInBodyAllowed() default false;
 }

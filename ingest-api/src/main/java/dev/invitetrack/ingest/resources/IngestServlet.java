@@ -1,0 +1,143 @@
+package dev.invitetrack.ingest.resources;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.invitetrack.event.CallType;
+import dev.invitetrack.event.EventLimits;
+import dev.invitetrack.ingest.api.ApiException;
+import dev.invitetrack.ingest.api.BatchResponse;
+import dev.invitetrack.ingest.api.ErrorResponse;
+import dev.invitetrack.ingest.auth.KeyAuthenticator;
+import dev.invitetrack.ingest.auth.KeyKind;
+import dev.invitetrack.ingest.auth.WorkspacePrincipal;
+import dev.invitetrack.ingest.core.IngestService;
+import dev.invitetrack.ingest.core.RequestBodies;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write endpoints, each answered only after its events are durably stored:
+ * <ul>
+ *   <li>{@code POST /v1/track} (one event) and Segment's other calls, {@code POST
+ *       /v1/identify|page|screen|group|alias}, stored as generic events named after their kind so that an app
+ *       instrumented with a Segment library loses nothing by pointing it here;</li>
+ *   <li>{@code POST /v1/batch} ({@code {"batch": [...], "context": {...}}}), also as {@code /v1/import}, where
+ *       Segment's Java library posts: 200 when every event was stored, 400 listing the rejected events by
+ *       index when some were not (the valid ones are stored all the same).</li>
+ * </ul>
+ *
+ * <p>A plain servlet, not a JAX-RS resource: these endpoints take every event the platform receives, and
+ * Jersey's routing, injection and entity providers cost as much CPU per request as everything else together
+ * (a bare endpoint that parses and validates an event answered ~15k requests/s through Jersey and ~30k as a
+ * servlet on the same 2 cores, see bench/results). Keys, bodies, answers and errors are the same as on the JAX-RS
+ * endpoints: {@link KeyAuthenticator}, {@link RequestBodies}, the {@link ErrorResponse} shape.
+ */
+public final class IngestServlet extends HttpServlet {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServlet.class);
+    private static final List<String> CALL_PATHS =
+            List.of("/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias");
+    private static final List<String> BATCH_PATHS = List.of("/v1/batch", "/v1/import");
+    private static final String ALLOWED = "POST, OPTIONS";
+    private static final String JSON = "application/json";
+
+    private final transient IngestService ingest;
+    private final transient RequestBodies bodies;
+    private final transient KeyAuthenticator keys;
+    private final transient Clock clock;
+    private final transient ObjectMapper mapper;
+
+    public IngestServlet(IngestService ingest, RequestBodies bodies, KeyAuthenticator keys, Clock clock,
+            ObjectMapper mapper) {
+        this.ingest = requireNonNull(ingest, "ingest is null");
+        this.bodies = requireNonNull(bodies, "bodies is null");
+        this.keys = requireNonNull(keys, "keys is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.mapper = requireNonNull(mapper, "mapper is null");
+    }
+
+    /**
+     * The servlet's mappings: every endpoint, also with a trailing slash (Segment's Java library posts to
+     * {@code /v1/import/}).
+     */
+    public static String[] mappings() {
+        return Stream.concat(CALL_PATHS.stream(), BATCH_PATHS.stream())
+                .flatMap(path -> Stream.of(path, path + "/"))
+                .toArray(String[]::new);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String mapped = request.getServletPath();
+        String path = mapped.endsWith("/") ? mapped.substring(0, mapped.length() - 1) : mapped;
+        switch (request.getMethod()) {
+            case "POST" -> post(path, request, response);
+            case "OPTIONS" -> {
+                response.setHeader("Allow", ALLOWED);
+                response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+            }
+            default -> {
+                response.setHeader("Allow", ALLOWED);
+                write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+                        ErrorResponse.of("$", "method not allowed on " + path + "; allowed: [" + ALLOWED + "]"));
+            }
+        }
+    }
+
+    private void post(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Instant receivedAt = clock.instant();
+        Object answer;
+        int status;
+        try {
+            // A key in the header is checked before the body is read; without one, the body's writeKey counts.
+            String authorization = request.getHeader("Authorization");
+            @Nullable WorkspacePrincipal byHeader = authorization == null ? null
+                    : keys.fromHeader(authorization, KeyKind.WRITE, request.getHeader("X-Requested-With"));
+            boolean batch = BATCH_PATHS.contains(path);
+            JsonNode json = bodies.readJson(request.getContentType(), request.getHeader("Content-Encoding"),
+                    request.getContentLengthLong(), request.getInputStream(),
+                    batch ? EventLimits.MAX_BATCH_BYTES : EventLimits.MAX_EVENT_BYTES);
+            String workspace = (byHeader != null ? byHeader : keys.fromBody(json)).workspaceId();
+            if (batch) {
+                BatchResponse stored = ingest.batch(workspace, json, receivedAt);
+                status = stored.success() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_BAD_REQUEST;
+                answer = stored;
+            } else {
+                // The servlet is mapped to the call paths only, each the name of a call type.
+                CallType type = CallType.fromWire(path.substring(path.lastIndexOf('/') + 1)).orElseThrow();
+                status = HttpServletResponse.SC_OK;
+                answer = ingest.call(workspace, type, json, receivedAt);
+            }
+        } catch (ApiException e) {
+            e.headers().forEach(response::setHeader);
+            status = e.status();
+            answer = ErrorResponse.of(e.errors());
+        } catch (RuntimeException e) {
+            // A bug: logged with an id the client can quote; no stack trace leaves the server.
+            String id = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            LOG.error("unexpected error {}", id, e);
+            status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+            answer = ErrorResponse.of("$", "internal error " + id + "; it has been logged");
+        }
+        write(response, status, answer);
+    }
+
+    private void write(HttpServletResponse response, int status, Object body) throws IOException {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.setContentType(JSON);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}
