@@ -269,13 +269,17 @@ EOF
   java $JAVA_OPTS -cp server/target/invitetrack.jar bench/ingest/BareEndpoint.java server "$dir/config.yml" > "$dir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$admin/healthcheck" && break; sleep 0.1; done
-  log "bare endpoint: ${WARMUP}s warm-up, ${DURATION}s measured"
-  run_wrk track.lua "$TRACK_CONNECTIONS" "$WARMUP" "http://127.0.0.1:$port/v1/track" > /dev/null
-  local requests non2xx socket seconds p50 p99 p999 max
-  IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< \
-    "$(run_wrk track.lua "$TRACK_CONNECTIONS" "$DURATION" "http://127.0.0.1:$port/v1/track")"
-  record bare - requests_per_s "$(per_second "$requests" "$seconds")"
-  record bare - p50_ms "$p50"; record bare - p99_ms "$p99"; record bare - non_2xx "$non2xx"
+  # The same parse and validation twice: as a JAX-RS resource (bare) and as a plain servlet (bare-servlet).
+  local name path requests non2xx socket seconds p50 p99 p999 max
+  for name in bare bare-servlet; do
+    path=/v1/track; [ "$name" = bare-servlet ] && path=/servlet/v1/track
+    log "$name endpoint: ${WARMUP}s warm-up, ${DURATION}s measured"
+    run_wrk track.lua "$TRACK_CONNECTIONS" "$WARMUP" "http://127.0.0.1:$port$path" > /dev/null
+    IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< \
+      "$(run_wrk track.lua "$TRACK_CONNECTIONS" "$DURATION" "http://127.0.0.1:$port$path")"
+    record "$name" - requests_per_s "$(per_second "$requests" "$seconds")"
+    record "$name" - p50_ms "$p50"; record "$name" - p99_ms "$p99"; record "$name" - non_2xx "$non2xx"
+  done
   stop_server
 }
 

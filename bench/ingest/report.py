@@ -135,6 +135,7 @@ if rows:
 
 # Reference points
 bare = number(get("bare", "-", "requests_per_s"))
+bare_servlet = number(get("bare-servlet", "-", "requests_per_s"))
 one_row = number(get("clickhouse-http", "clickhouse", "one_row_requests_per_s"))
 if bare or one_row or bulk:
     out("## Reference points, and our figures as ratios to them")
@@ -147,6 +148,10 @@ if bare or one_row or bulk:
             out(f"| bare Dropwizard endpoint that parses and validates the event, no store (p99 "
                 f"{fmt(get('bare', '-', 'p99_ms'), 1)} ms) | {fmt(bare)} req/s | /v1/track on {b}: {fmt(track)} req/s | "
                 f"{track / bare:.2f} |")
+        if bare_servlet and track:
+            out(f"| the same bare endpoint as a plain servlet, as invitetrack serves /v1/track (p99 "
+                f"{fmt(get('bare-servlet', '-', 'p99_ms'), 1)} ms) | {fmt(bare_servlet)} req/s | /v1/track on {b}: "
+                f"{fmt(track)} req/s | {track / bare_servlet:.2f} |")
         if one_row and track:
             out(f"| ClickHouse's own HTTP insert, one JSONEachRow row per request (p99 "
                 f"{fmt(get('clickhouse-http', 'clickhouse', 'one_row_p99_ms'), 1)} ms) | {fmt(one_row)} req/s | "
@@ -157,6 +162,8 @@ if bare or one_row or bulk:
                 f"/v1/batch on {b}: {fmt(batch)} events/s | {batch / bulk:.2f} |")
     if bare and not backends:
         out(f"| bare Dropwizard endpoint (p99 {fmt(get('bare', '-', 'p99_ms'), 1)} ms) | {fmt(bare)} req/s | - | - |")
+    if bare_servlet and not backends:
+        out(f"| bare servlet (p99 {fmt(get('bare-servlet', '-', 'p99_ms'), 1)} ms) | {fmt(bare_servlet)} req/s | - | - |")
     if (one_row or bulk) and not backends:
         out(f"| ClickHouse one row per request | {fmt(one_row)} req/s | - | - |")
         out(f"| ClickHouse 100,000-row requests | {fmt(bulk)} rows/s | - | - |")
