@@ -78,6 +78,20 @@ public abstract class EventStoreContract {
     }
 
     @Test
+    void aWriteOfSeveralWorkspacesFlagsEachPairByItsOwnWorkspace() {
+        storage.events().write(List.of(row("acme", "m-1"), row("globex", "m-2")));
+
+        // Every id of the second write is stored in one of the workspaces, but only two of these pairs are.
+        boolean[] inserted = storage.events().write(List.of(row("globex", "m-1"), row("acme", "m-1"),
+                row("acme", "m-2"), row("globex", "m-2"), row("initech", "m-1")));
+
+        assertThat(inserted).containsExactly(true, false, true, false, true);
+        assertThat(count(storage)).isEqualTo(5);
+        assertThat(storage.events().alreadyStored(List.of(row("acme", "m-2"), row("initech", "m-2"),
+                row("globex", "m-1")))).containsExactly(true, false, true);
+    }
+
+    @Test
     void migratingAgainKeepsRowsAndTheOnceKey() {
         storage.events().write(List.of(row("acme", "m-1")));
 
