@@ -21,11 +21,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The write endpoints, each answered only after its events are durably stored:
@@ -45,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * endpoints: {@link KeyAuthenticator}, {@link RequestBodies}, the {@link ErrorResponse} shape.
  */
 public final class IngestServlet extends HttpServlet {
-    private static final Logger LOG = LoggerFactory.getLogger(IngestServlet.class);
     private static final List<String> CALL_PATHS =
             List.of("/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias");
     private static final List<String> BATCH_PATHS = List.of("/v1/batch", "/v1/import");
@@ -125,10 +121,8 @@ public final class IngestServlet extends HttpServlet {
             answer = ErrorResponse.of(e.errors());
         } catch (RuntimeException e) {
             // A bug: logged with an id the client can quote; no stack trace leaves the server.
-            String id = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            LOG.error("unexpected error {}", id, e);
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
-            answer = ErrorResponse.of("$", "internal error " + id + "; it has been logged");
+            answer = UnexpectedExceptionMapper.logged(e);
         }
         write(response, status, answer);
     }

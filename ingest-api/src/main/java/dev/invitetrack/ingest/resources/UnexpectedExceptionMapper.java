@@ -16,11 +16,16 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
 
     @Override
     public Response toResponse(Throwable exception) {
-        String id = Long.toHexString(ThreadLocalRandom.current().nextLong());
-        LOG.error("unexpected error {}", id, exception);
         return Response.status(Response.Status.INTERNAL_SERVER_ERROR)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorResponse.of("$", "internal error " + id + "; it has been logged"))
+                .entity(logged(exception))
                 .build();
+    }
+
+    /** Logs the bug with a new id and answers the 500 body that quotes it; also for the ingest servlet. */
+    static ErrorResponse logged(Throwable exception) {
+        String id = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        LOG.error("unexpected error {}", id, exception);
+        return ErrorResponse.of("$", "internal error " + id + "; it has been logged");
     }
 }
