@@ -38,10 +38,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Events in ClickHouse over its HTTP interface (clickhouse-jdbc). ClickHouse has no unique keys, so
  * exactly-once is kept in three layers: repeats inside one write are dropped before SQL; ids already
- * stored are looked up in {@code message_ids} (sorted by workspace and id) and skipped; and an insert
- * that reaches ClickHouse twice (a retry after a lost answer) produces identical rows, which the
- * ReplacingMergeTree collapses and every query reads with FINAL, so they never count twice even before a
- * merge. Writes are made by one thread (the group-commit writer), a few large INSERTs per commit.
+ * stored are looked up in {@code seen_message_ids} (sorted by workspace and id, in 256-row granules so that a
+ * look-up of a few ids reads few rows) and skipped; and an insert that reaches ClickHouse twice (a retry after
+ * a lost answer) produces identical rows, which the ReplacingMergeTree collapses and every query reads with
+ * FINAL, so they never count twice even before a merge. Writes are made by one thread (the group-commit
+ * writer), a few large INSERTs per commit.
  */
 public final class ClickHouseEventStore implements EventStore {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
@@ -60,7 +61,7 @@ public final class ClickHouseEventStore implements EventStore {
             """;
 
     private static final String INSERT_IDS = """
-            INSERT INTO message_ids (workspace_id, message_id, ts)
+            INSERT INTO seen_message_ids (workspace_id, message_id, ts)
             SETTINGS insert_deduplication_token = '%s'
             VALUES (?, ?, ?)
             """;
@@ -175,7 +176,7 @@ public final class ClickHouseEventStore implements EventStore {
                 }
                 if (!fresh.isEmpty()) {
                     // The events (the views fill the invite tables in the same INSERT), then their ids: an id is
-                    // in message_ids only once everything of its event is stored. Should either INSERT fail,
+                    // in seen_message_ids only once everything of its event is stored. Should either INSERT fail,
                     // even half-way, the retry finds the ids missing and writes the events again, whole; the
                     // token is new for each write, so ClickHouse does not drop the retry as a repeat of the
                     // broken block, and what that block did write collapses (FINAL) or is grouped away.
@@ -197,7 +198,7 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
-    /** Asks message_ids on a connection of its own, so a long INSERT in progress does not hold it up. */
+    /** Asks seen_message_ids on a connection of its own, so a long INSERT in progress does not hold it up. */
     @Override
     public boolean[] alreadyStored(List<StoredEvent> rows) {
         List<Integer> all = new ArrayList<>(rows.size());
@@ -217,7 +218,7 @@ public final class ClickHouseEventStore implements EventStore {
     }
 
     /**
-     * The (workspace, id) pairs among the candidates that message_ids holds. A commit of a few requests
+     * The (workspace, id) pairs among the candidates that seen_message_ids holds. A commit of a few requests
      * (up to {@value #PAIRS_LOOKUP_MAX} ids) is looked up in one query of (workspace, id) pairs, whatever its
      * workspaces: a query per workspace made a commit of five workspaces five round trips, each with
      * ClickHouse's fixed cost per query (by hand, /v1/track with five workspaces: 781 requests/s with a query
@@ -233,7 +234,7 @@ public final class ClickHouseEventStore implements EventStore {
         }
         if (candidates.size() <= PAIRS_LOOKUP_MAX) {
             // Only the number of placeholders depends on the input; every value is a bound parameter.
-            String sql = "SELECT workspace_id, message_id FROM message_ids WHERE (workspace_id, message_id) IN ("
+            String sql = "SELECT workspace_id, message_id FROM seen_message_ids WHERE (workspace_id, message_id) IN ("
                     + String.join(", ", Collections.nCopies(candidates.size(), "(?, ?)")) + ")";
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 int parameter = 1;
@@ -254,7 +255,7 @@ public final class ClickHouseEventStore implements EventStore {
             List<String> ids = entry.getValue();
             for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
                 List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
-                String sql = "SELECT workspace_id, message_id FROM message_ids WHERE workspace_id = ?"
+                String sql = "SELECT workspace_id, message_id FROM seen_message_ids WHERE workspace_id = ?"
                         + " AND message_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
                 try (PreparedStatement select = connection.prepareStatement(sql)) {
                     select.setString(1, entry.getKey());
@@ -484,7 +485,7 @@ public final class ClickHouseEventStore implements EventStore {
                 for (String sql : List.of("DELETE FROM invite_matches WHERE send_ts < ?",
                         "DELETE FROM invite_sends WHERE ts < ?", "DELETE FROM invite_sends_by_email WHERE ts < ?",
                         "DELETE FROM invite_acceptances_by_email WHERE ts < ?", "DELETE FROM events WHERE ts < ?",
-                        "DELETE FROM message_ids WHERE ts < ?")) {
+                        "DELETE FROM seen_message_ids WHERE ts < ?")) {
                     topology.run(connection, topology.delete(sql), statement -> statement.setObject(1, cutoff));
                 }
                 return deleted;

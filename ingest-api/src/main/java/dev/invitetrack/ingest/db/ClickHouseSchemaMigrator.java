@@ -27,7 +27,7 @@ final class ClickHouseSchemaMigrator {
     /** Append only: a released script is never edited, a change is a new version. */
     static final List<String> SCRIPTS =
             List.of("V1__events.sql", "V2__invite_tables.sql", "V3__invite_matches.sql",
-                    "V4__message_ids_last.sql");
+                    "V4__message_ids_last.sql", "V5__seen_message_ids.sql", "V6__drop_message_ids.sql");
 
     private static final String SCHEMA_HISTORY = """
             CREATE TABLE IF NOT EXISTS schema_history (

@@ -35,6 +35,7 @@ final class ShardedCluster implements ClickHouseTopology {
             "events", "if(event_name IN ('invite_sent', 'invite_accepted'), "
                     + "sipHash64(workspace_id, sipHash64(invitee_email)), sipHash64(workspace_id, message_id))",
             "message_ids", "sipHash64(workspace_id, message_id)",
+            "seen_message_ids", "sipHash64(workspace_id, message_id)",
             "invite_sends", "sipHash64(workspace_id, email_key)",
             "invite_acceptances", "sipHash64(workspace_id, email_key)",
             "invite_sends_by_email", "sipHash64(workspace_id, email_key)",

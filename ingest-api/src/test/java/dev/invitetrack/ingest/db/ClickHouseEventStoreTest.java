@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.ingest.testing.ClickHouseForTests;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +101,59 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         storage.events().migrate();
         Integer version = storage.jdbi().withHandle(h -> h.createQuery("SELECT max(version) FROM schema_history")
                 .mapTo(Integer.class).one());
-        assertThat(version).isEqualTo(4);
+        assertThat(version).isEqualTo(ClickHouseSchemaMigrator.SCRIPTS.size()).isEqualTo(6);
+    }
+
+    /**
+     * Up to schema version 4 the stored ids were in message_ids, in 8,192-row granules; the upgrade moves them
+     * into seen_message_ids (256-row granules), so an event stored before it is still known as stored.
+     */
+    @Test
+    void upgradingMovesTheStoredIdsIntoTheTableOfSmallGranules() throws SQLException {
+        storage.events().write(List.of(row("acme", "m-1"), row("other", "m-1")));
+        backToMessageIdsOfVersionFour();
+        storage.events().migrate();
+        assertThat(storage.events().write(List.of(row("acme", "m-1"), row("other", "m-1"), row("acme", "m-2"))))
+                .containsExactly(false, false, true);
+        assertThat(count(storage)).isEqualTo(3);
+        assertThat(tableDefinitions("message_ids")).isEmpty();
+        assertThat(tableDefinitions("seen_message_ids")).isNotEmpty()
+                .allSatisfy(definition -> assertThat(definition).contains("index_granularity = 256"));
+    }
+
+    /** The MergeTree definitions of a table: itself on one server, its local tables on a cluster. */
+    private List<String> tableDefinitions(String table) {
+        return storage.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT engine_full FROM system.tables
+                         WHERE database = currentDatabase() AND name IN (:table, :table || '_local')
+                           AND engine LIKE '%MergeTree'""")
+                .bind("table", table)
+                .mapTo(String.class)
+                .list());
+    }
+
+    /**
+     * The ids as schema version 4 kept them: message_ids as version 1 created it, holding every stored event's
+     * id, no seen_message_ids, and versions 5 and up not applied. Run through the topology, so on a cluster
+     * it makes the local and Distributed tables as version 1 did.
+     */
+    protected void backToMessageIdsOfVersionFour() throws SQLException {
+        String createMessageIds = ClickHouseSchemaMigrator.statements("V1__events.sql").stream()
+                .filter(sql -> sql.startsWith("CREATE TABLE IF NOT EXISTS message_ids "))
+                .findFirst()
+                .orElseThrow();
+        ClickHouseTopology topology = ClickHouseTopology.of(config);
+        storage.jdbi().useHandle(h -> {
+            Connection connection = h.getConnection();
+            for (String sql : List.of("DROP TABLE IF EXISTS seen_message_ids", createMessageIds,
+                    "INSERT INTO message_ids (workspace_id, message_id, ts) SELECT workspace_id, message_id, ts FROM events")) {
+                for (ClickHouseTopology.Step step : topology.schema(sql)) {
+                    topology.run(connection, step, ClickHouseTopology.Binder.NONE);
+                }
+            }
+            topology.run(connection, topology.delete("DELETE FROM schema_history WHERE version > 4"),
+                    ClickHouseTopology.Binder.NONE);
+        });
     }
 
     protected long inviteRows(String table) {
@@ -181,14 +235,17 @@ class ClickHouseEventStoreTest extends EventStoreContract {
     }
 
     @Test
-    void upgradingFromTheFirstSchemaCopiesTheInviteEventsItHolds() {
+    void upgradingFromTheFirstSchemaCopiesTheInviteEventsItHolds() throws SQLException {
         storage.events().write(List.of(invite("s1", "invite_sent", "alice", "a@example.com"),
                 invite("x1", "invite_accepted", "new-a", "a@example.com")));
+        backToMessageIdsOfVersionFour();
         backToSchemaVersionOne();
         storage.events().migrate();
         assertThat(inviteRows("invite_sends")).isEqualTo(1);
         assertThat(inviteRows("invite_acceptances_by_email")).isEqualTo(1);
         assertThat(matchedSends()).isEqualTo(1);
+        assertThat(storage.events().write(List.of(invite("x1", "invite_accepted", "new-a", "a@example.com"))))
+                .as("known as stored").containsExactly(false);
         // and the views are back: new invite events reach the tables again, and are matched
         storage.events().write(List.of(invite("s2", "invite_sent", "alice", "a@example.com")));
         assertThat(inviteRows("invite_sends")).isEqualTo(2);
