@@ -82,7 +82,8 @@ class H2EventStoreTest extends EventStoreContract {
         assertThat(history).containsExactly(Map.of("version", 1, "script", "V1__events.sql"),
                 Map.of("version", 2, "script", "V2__user_index.sql"),
                 Map.of("version", 3, "script", "V3__deleted_ids.sql"),
-                Map.of("version", 4, "script", "V4__invite_sends.sql"));
+                Map.of("version", 4, "script", "V4__invite_sends.sql"),
+                Map.of("version", 5, "script", "V5__no_sends_by_user.sql"));
         assertThat(TestRows.count(storage.jdbi())).isEqualTo(1);
         assertThat(storage.events().write(List.of(row("acme", "m-1")))).containsExactly(false);
     }
