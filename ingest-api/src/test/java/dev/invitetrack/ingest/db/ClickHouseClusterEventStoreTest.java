@@ -177,20 +177,4 @@ class ClickHouseClusterEventStoreTest extends ClickHouseEventStoreTest {
         assertThat(count(storage)).isEqualTo(13);
         assertThat(count(storage, "acme", "dup-0")).isEqualTo(1);
     }
-
-    /** Back to schema version 1 on every server: the views, and both the local and Distributed tables. */
-    @Override
-    protected void backToSchemaVersionOne() {
-        List<String> statements = new ArrayList<>();
-        for (String table : VERSION_TWO_AND_UP) {
-            statements.add("DROP TABLE " + table);
-            if (!table.contains("_from_")) {
-                statements.add("DROP TABLE " + table + "_local");
-            }
-        }
-        statements.add("TRUNCATE TABLE schema_history_local");
-        onEveryServer(statements.toArray(String[]::new));
-        storage.jdbi().useHandle(h -> h.execute(
-                "INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')"));
-    }
 }

@@ -9,6 +9,7 @@ import dev.invitetrack.ingest.testing.ClickHouseForTests;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -134,25 +135,34 @@ class ClickHouseEventStoreTest extends EventStoreContract {
 
     /**
      * The ids as schema version 4 kept them: message_ids as version 1 created it, holding every stored event's
-     * id, no seen_message_ids, and versions 5 and up not applied. Run through the topology, so on a cluster
-     * it makes the local and Distributed tables as version 1 did.
+     * id, no seen_message_ids, and versions 5 and up not applied.
      */
-    protected void backToMessageIdsOfVersionFour() throws SQLException {
+    private void backToMessageIdsOfVersionFour() throws SQLException {
         String createMessageIds = ClickHouseSchemaMigrator.statements("V1__events.sql").stream()
                 .filter(sql -> sql.startsWith("CREATE TABLE IF NOT EXISTS message_ids "))
                 .findFirst()
                 .orElseThrow();
+        runAsTheMigratorDoes(List.of("DROP TABLE IF EXISTS seen_message_ids", createMessageIds,
+                "INSERT INTO message_ids (workspace_id, message_id, ts)"
+                        + " SELECT workspace_id, message_id, ts FROM events",
+                "DELETE FROM schema_history WHERE version > 4"));
+    }
+
+    /**
+     * Statements run through the topology, as the migrator and the deletions run theirs: on one server as
+     * written; on a cluster, tables made and dropped as local plus Distributed tables on every server.
+     */
+    private void runAsTheMigratorDoes(List<String> statements) throws SQLException {
         ClickHouseTopology topology = ClickHouseTopology.of(config);
         storage.jdbi().useHandle(h -> {
-            Connection connection = h.getConnection();
-            for (String sql : List.of("DROP TABLE IF EXISTS seen_message_ids", createMessageIds,
-                    "INSERT INTO message_ids (workspace_id, message_id, ts) SELECT workspace_id, message_id, ts FROM events")) {
-                for (ClickHouseTopology.Step step : topology.schema(sql)) {
-                    topology.run(connection, step, ClickHouseTopology.Binder.NONE);
+            for (String sql : statements) {
+                List<ClickHouseTopology.Step> steps = sql.startsWith("DELETE FROM ")
+                        ? List.of(topology.delete(sql))
+                        : topology.schema(sql);
+                for (ClickHouseTopology.Step step : steps) {
+                    topology.run(h.getConnection(), step, ClickHouseTopology.Binder.NONE);
                 }
             }
-            topology.run(connection, topology.delete("DELETE FROM schema_history WHERE version > 4"),
-                    ClickHouseTopology.Binder.NONE);
         });
     }
 
@@ -253,18 +263,18 @@ class ClickHouseEventStoreTest extends EventStoreContract {
     }
 
     /** The views and invite tables of versions 2 and up dropped, the events still there. */
-    protected void backToSchemaVersionOne() {
-        storage.jdbi().useHandle(h -> {
-            for (String table : VERSION_TWO_AND_UP) {
-                h.execute("DROP TABLE " + table);
-            }
-            h.execute("TRUNCATE TABLE schema_history");
-            h.execute("INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')");
-        });
+    private void backToSchemaVersionOne() throws SQLException {
+        List<String> statements = new ArrayList<>();
+        for (String table : VERSION_TWO_AND_UP) {
+            statements.add((table.contains("_from_") ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + table);
+        }
+        statements.add("TRUNCATE TABLE schema_history");
+        statements.add("INSERT INTO schema_history (version, script) VALUES (1, 'V1__events.sql')");
+        runAsTheMigratorDoes(statements);
     }
 
     /** What versions 2 and up created: views first, then the tables they write. */
-    protected static final List<String> VERSION_TWO_AND_UP = List.of("invite_matches_from_sends",
+    private static final List<String> VERSION_TWO_AND_UP = List.of("invite_matches_from_sends",
             "invite_matches_from_acceptances", "invite_sends_by_email_from_events",
             "invite_acceptances_by_email_from_events", "invite_sends_from_events", "invite_sends",
             "invite_sends_by_email", "invite_acceptances_by_email", "invite_matches");
