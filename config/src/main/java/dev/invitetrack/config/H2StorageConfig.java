@@ -1,10 +1,15 @@
 package dev.invitetrack.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /** Embedded H2: one file database under {@link #getDataDirectory()}, no server to run. */
 public class H2StorageConfig implements StorageConfig {
@@ -23,6 +28,26 @@ public class H2StorageConfig implements StorageConfig {
     @Min(0)
     @Max(1024)
     private int queryCacheSize = 8;
+
+    /**
+     * How often H2 writes its changed pages to its file. In between, each commit is made durable by an fsync'd
+     * append to the redo log in {@code <dataDirectory>/h2-redo}; a longer interval writes a page changed by
+     * many commits once, and makes the log replayed after a crash longer.
+     */
+    @NotNull
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    @MaxDuration(value = 1, unit = TimeUnit.MINUTES)
+    private Duration checkpointInterval = Duration.milliseconds(200);
+
+    @JsonProperty
+    public Duration getCheckpointInterval() {
+        return checkpointInterval;
+    }
+
+    @JsonProperty
+    public void setCheckpointInterval(Duration checkpointInterval) {
+        this.checkpointInterval = checkpointInterval;
+    }
 
     @JsonProperty
     public int getQueryCacheSize() {
@@ -56,6 +81,11 @@ public class H2StorageConfig implements StorageConfig {
 
     public Path dataPath() {
         return Path.of(dataDirectory).toAbsolutePath().normalize();
+    }
+
+    /** The redo log of the commits since H2's last checkpoint. */
+    public Path redoLogPath() {
+        return dataPath().resolve("h2-redo");
     }
 
     @Override

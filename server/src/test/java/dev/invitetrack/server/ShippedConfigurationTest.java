@@ -39,6 +39,11 @@ class ShippedConfigurationTest {
         if (System.getenv("INVITETRACK_DATA_DIR") == null) {
             assertThat(((H2StorageConfig) config.getStorage()).getDataDirectory()).isEqualTo("./data");
         }
+        if (System.getenv("INVITETRACK_H2_CHECKPOINT_INTERVAL") == null) {
+            // Commits are durable in the redo log; H2 writes its pages at most this often.
+            assertThat(((H2StorageConfig) config.getStorage()).getCheckpointInterval().toMilliseconds())
+                    .isEqualTo(200);
+        }
         assertThat(config.getWorkspaces()).hasSize(1);
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
         assertThat(config.getWorkspaces().get(0).getWriteKeys()).containsExactly("demo-write-key");

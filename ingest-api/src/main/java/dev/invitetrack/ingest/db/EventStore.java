@@ -15,7 +15,8 @@ public interface EventStore extends AutoCloseable {
     /**
      * Writes all rows in one transaction and returns, for each row in order, whether it was new
      * ({@code true}) or a repeat of a message id already stored in its workspace ({@code false}; a repeat
-     * inside {@code rows} itself counts as a repeat too). Returns only after the transaction is durable.
+     * inside {@code rows} itself counts as a repeat too). Returns only after the transaction is durable
+     * (H2 opened with deferred writes: committed; {@link CheckpointedEventStore} around it logs it durably).
      *
      * @throws StorageException when nothing was written; then no row of this call was stored
      */
@@ -62,6 +63,14 @@ public interface EventStore extends AutoCloseable {
     default boolean awaitAcknowledgedWrites(Duration timeout) {
         return true;
     }
+
+    /**
+     * Makes every write that returned before this call durable in the store's own files. A no-op for stores
+     * whose writes are durable when they return; H2 opened with deferred writes writes and syncs its pages.
+     *
+     * @throws StorageException when the store could not make them durable
+     */
+    default void flush() {}
 
     /** Cheap liveness probe for health checks. */
     void ping();

@@ -96,21 +96,33 @@ public final class H2EventStore implements EventStore {
         this.description = requireNonNull(description, "description is null");
     }
 
-    /** Opens (creating if needed) the database under the configured data directory and migrates it. */
-    public static Storage open(H2StorageConfig config) {
+    /**
+     * Opens (creating if needed) the database under the configured data directory and migrates it.
+     *
+     * @param deferredWrites false: every commit reaches the file before it returns. True (inside a
+     *     {@link CheckpointedEventStore}, whose redo log makes commits durable): H2 keeps changed pages in
+     *     memory and writes them at {@link #flush}.
+     */
+    public static Storage open(H2StorageConfig config, boolean deferredWrites) {
         Path dir = config.dataPath();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
-        // WRITE_DELAY=0: every commit reaches the file before the commit returns, so an answered
-        // request survives a crash of the process. DB_CLOSE_ON_EXIT=FALSE: the application closes the
-        // database itself after the writer has drained, not a JVM shutdown hook racing it.
-        String url = "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
-                + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L)
-                + ";QUERY_CACHE_SIZE=" + config.getQueryCacheSize();
-        return open(url, config.describe());
+        return open(url(dir, deferredWrites) + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L)
+                + ";QUERY_CACHE_SIZE=" + config.getQueryCacheSize(), config.describe());
+    }
+
+    /**
+     * The database file under {@code dir}. WRITE_DELAY=0: every commit reaches the file before the commit
+     * returns, so an answered request survives a crash of the process. Deferred: H2's own background write
+     * only every 10 s; the checkpoints come first. DB_CLOSE_ON_EXIT=FALSE: the application closes the
+     * database itself after the writer has drained, not a JVM shutdown hook racing it.
+     */
+    static String url(Path dir, boolean deferredWrites) {
+        return "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=" + (deferredWrites ? 10_000 : 0)
+                + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** Opens a database by JDBC URL (tests use {@code jdbc:h2:mem:...}). */
@@ -388,6 +400,16 @@ public final class H2EventStore implements EventStore {
             } while (chunk == RETENTION_CHUNK);
         }
         return deleted;
+    }
+
+    /** Writes every changed page to the file and syncs it (CHECKPOINT SYNC). */
+    @Override
+    public void flush() {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new StorageException("H2 could not write its pages to the file: " + e.getMessage(), e);
+        }
     }
 
     @Override

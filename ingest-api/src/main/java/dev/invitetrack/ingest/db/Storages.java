@@ -13,7 +13,14 @@ public final class Storages {
 
     public static Storage open(StorageConfig config, MetricRegistry metrics) {
         if (config instanceof H2StorageConfig h2) {
-            return H2EventStore.open(h2);
+            Storage storage = H2EventStore.open(h2, true);
+            try {
+                return new Storage(storage.kind(), new CheckpointedEventStore(storage.events(), h2.redoLogPath(),
+                        h2.getCheckpointInterval().toJavaDuration(), metrics), storage.jdbi());
+            } catch (RuntimeException e) {
+                storage.events().close();
+                throw e;
+            }
         }
         if (config instanceof ClickHouseStorageConfig clickHouse) {
             Storage storage = ClickHouseEventStore.open(clickHouse, metrics);

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * never acknowledged) fails its length or checksum and is dropped, with everything after it in that
  * segment, when the journal is opened.
  *
- * <p>Not thread-safe: {@link JournaledEventStore} serializes access.
+ * <p>Not thread-safe: {@link JournaledEventStore} and {@link CheckpointedEventStore} serialize access.
  */
 final class WriteAheadJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadJournal.class);
@@ -139,6 +139,8 @@ final class WriteAheadJournal implements AutoCloseable {
             }
             channel.force(false);
         } catch (IOException e) {
+            // The segment may now end in a torn record, where a restart cuts it: later records go to a new one.
+            closeOpen();
             throw new StorageException("cannot write the journal in " + directory + ": " + e.getMessage(), e);
         }
         Segment last = segments.remove(segments.size() - 1);
@@ -173,6 +175,12 @@ final class WriteAheadJournal implements AutoCloseable {
             closeOpen();
         }
         return segments.get(0);
+    }
+
+    /** Closes the segment appends go to, if any: every segment is then closed. Returns them, oldest first. */
+    List<Segment> seal() {
+        closeOpen();
+        return List.copyOf(segments);
     }
 
     /** The records of a closed segment, in order. */

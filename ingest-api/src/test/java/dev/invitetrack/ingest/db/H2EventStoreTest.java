@@ -187,11 +187,11 @@ class H2EventStoreTest extends EventStoreContract {
         H2StorageConfig config = new H2StorageConfig();
         config.setDataDirectory(dir.toString());
         config.setCacheSizeMegabytes(16);
-        try (Storage first = H2EventStore.open(config)) {
+        try (Storage first = H2EventStore.open(config, false)) {
             assertThat(first.events().write(List.of(row("acme", "m-1"), row("acme", "m-2")))).containsExactly(true, true);
         }
 
-        try (Storage reopened = H2EventStore.open(config)) {
+        try (Storage reopened = H2EventStore.open(config, false)) {
             assertThat(TestRows.count(reopened.jdbi())).isEqualTo(2);
             assertThat(read(reopened.jdbi(), "acme", "m-1")).containsEntry("ts", T0.toEpochMilli());
             assertThat(reopened.events().write(List.of(row("acme", "m-1"), row("acme", "m-3"))))

@@ -1,0 +1,142 @@
+package dev.invitetrack.ingest.db;
+
+import static dev.invitetrack.ingest.db.TestRows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.invitetrack.config.H2StorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * H2 with deferred page writes and a redo log, on a real file database. What a crash of the process leaves
+ * is what is on disk at that moment, so each test copies the data directory (database file and redo log)
+ * while the store is open and opens the copy as the next start would.
+ */
+class CheckpointedEventStoreTest {
+    /** Long enough that only the test, a deletion or close checkpoints. */
+    private static final Duration NOT_ON_ITS_OWN = Duration.ofHours(1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCommitIsDurableInTheLogBeforeH2WritesItsPagesAndIsReplayedOnceAfterACrash() throws Exception {
+        H2StorageConfig live = config("live");
+        try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
+            CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
+            assertThat(store.write(List.of(row("acme", "m-1"), row("acme", "m-2")))).containsExactly(true, true);
+            store.checkpoint();
+            assertThat(store.write(List.of(row("acme", "m-2"), row("acme", "m-3")))).containsExactly(false, true);
+            assertThat(store.loggedEvents()).as("only the new event of the commit since the checkpoint")
+                    .isEqualTo(1);
+            assertThat(TestRows.count(storage.jdbi())).as("readable at once").isEqualTo(3);
+
+            H2StorageConfig crashed = copy(live, "crashed");
+            assertThat(idsInFileAlone(crashed)).as("H2's file: the checkpointed commit only")
+                    .containsExactlyInAnyOrder("m-1", "m-2");
+            try (Storage restarted = open(crashed, NOT_ON_ITS_OWN)) {
+                assertThat(TestRows.count(restarted.jdbi())).as("the log written to H2 again").isEqualTo(3);
+                assertThat(((CheckpointedEventStore) restarted.events()).loggedEvents()).isZero();
+                assertThat(restarted.events().write(List.of(row("acme", "m-3")))).as("still a repeat")
+                        .containsExactly(false);
+            }
+            assertThat(idsInFileAlone(crashed)).as("checkpointed after the replay")
+                    .containsExactlyInAnyOrder("m-1", "m-2", "m-3");
+        }
+    }
+
+    @Test
+    void aReplayOfCommitsH2AlreadyWroteStoresEachEventOnce() throws Exception {
+        H2StorageConfig live = config("live");
+        try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
+            storage.events().write(List.of(row("acme", "m-1"), row("globex", "m-1")));
+            // H2 writes its pages, but the crash comes before the checkpoint removes the log.
+            storage.jdbi().useHandle(handle -> handle.execute("CHECKPOINT SYNC"));
+            H2StorageConfig crashed = copy(live, "crashed");
+            assertThat(idsInFileAlone(crashed)).hasSize(2);
+            try (Storage restarted = open(crashed, NOT_ON_ITS_OWN)) {
+                assertThat(TestRows.count(restarted.jdbi())).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void theCheckpointerWritesH2sPagesAtItsIntervalAndEmptiesTheLog() throws Exception {
+        H2StorageConfig live = config("live");
+        try (Storage storage = open(live, Duration.ofMillis(50))) {
+            CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
+            store.write(List.of(row("acme", "m-1")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (store.loggedEvents() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(store.loggedEvents()).as("checkpointed on its own").isZero();
+            assertThat(idsInFileAlone(copy(live, "later"))).containsExactly("m-1");
+        }
+    }
+
+    @Test
+    void aDeletionIsOnH2sFileWhenItReturnsAndNoLoggedEventComesBack() throws Exception {
+        H2StorageConfig live = config("live");
+        try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
+            CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
+            store.write(List.of(row("acme", "m-1"), row("acme", "m-2")));
+            assertThat(store.deleteUser("acme", "user-1")).isEqualTo(2);
+            assertThat(store.loggedEvents()).as("checkpointed, so nothing of the user is left to replay").isZero();
+
+            H2StorageConfig crashed = copy(live, "crashed");
+            assertThat(idsInFileAlone(crashed)).isEmpty();
+            try (Storage restarted = open(crashed, NOT_ON_ITS_OWN)) {
+                assertThat(TestRows.count(restarted.jdbi())).isZero();
+            }
+        }
+    }
+
+    private H2StorageConfig config(String name) {
+        H2StorageConfig config = new H2StorageConfig();
+        config.setDataDirectory(dir.resolve(name).toString());
+        config.setCacheSizeMegabytes(16);
+        return config;
+    }
+
+    private static Storage open(H2StorageConfig config, Duration checkpointInterval) {
+        Storage h2 = H2EventStore.open(config, true);
+        return new Storage(h2.kind(), new CheckpointedEventStore(h2.events(), config.redoLogPath(), checkpointInterval,
+                new MetricRegistry()),
+                h2.jdbi());
+    }
+
+    /** The data directory as it is on disk now (what a crash would leave), as another store's directory. */
+    private H2StorageConfig copy(H2StorageConfig live, String name) throws IOException {
+        H2StorageConfig copy = config(name);
+        try (Stream<Path> files = Files.walk(live.dataPath())) {
+            for (Path from : files.toList()) {
+                Path to = copy.dataPath().resolve(live.dataPath().relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** The message ids in a copy of H2's file alone, without its redo log. */
+    private List<String> idsInFileAlone(H2StorageConfig data) throws IOException {
+        Path alone = Files.createTempDirectory(dir, "file-alone-");
+        Files.copy(data.dataPath().resolve("invitetrack.mv.db"), alone.resolve("invitetrack.mv.db"));
+        try (Storage storage = H2EventStore.open("jdbc:h2:file:" + alone.resolve("invitetrack"), "file alone")) {
+            return storage.jdbi().withHandle(handle -> handle.createQuery("SELECT message_id FROM events")
+                    .mapTo(String.class).list());
+        }
+    }
+}
