@@ -112,10 +112,15 @@ public final class CheckpointedEventStore implements EventStore {
      * commit in them was committed in H2 before it was logged, so the file now holds it.
      */
     void checkpoint() {
+        checkpoint(false);
+    }
+
+    /** {@code always}: also when nothing was logged since the last one (a deletion changed H2 all the same). */
+    private void checkpoint(boolean always) {
         synchronized (checkpointLock) {
             List<WriteAheadJournal.Segment> sealed;
             synchronized (logLock) {
-                if (log.isEmpty()) {
+                if (log.isEmpty() && !always) {
                     return;
                 }
                 sealed = log.seal();
@@ -172,21 +177,21 @@ public final class CheckpointedEventStore implements EventStore {
     @Override
     public long deleteUser(String workspaceId, String userId) {
         long deleted = store.deleteUser(workspaceId, userId);
-        checkpoint();
+        checkpoint(true);
         return deleted;
     }
 
     @Override
     public long deleteInvitee(String workspaceId, String email) {
         long deleted = store.deleteInvitee(workspaceId, email);
-        checkpoint();
+        checkpoint(true);
         return deleted;
     }
 
     @Override
     public long deleteOlderThan(Instant cutoff) {
         long deleted = store.deleteOlderThan(cutoff);
-        checkpoint();
+        checkpoint(true);
         return deleted;
     }
 

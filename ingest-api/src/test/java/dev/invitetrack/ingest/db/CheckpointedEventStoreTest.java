@@ -100,6 +100,19 @@ class CheckpointedEventStoreTest {
         }
     }
 
+    @Test
+    void aDeletionOfCheckpointedEventsIsOnH2sFileWhenItReturns() throws Exception {
+        H2StorageConfig live = config("live");
+        try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
+            CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
+            store.write(List.of(row("acme", "m-1")));
+            store.checkpoint();
+            assertThat(store.loggedEvents()).as("nothing logged since the checkpoint").isZero();
+            assertThat(store.deleteUser("acme", "user-1")).isEqualTo(1);
+            assertThat(idsInFileAlone(copy(live, "after"))).as("the deletion reached the file").isEmpty();
+        }
+    }
+
     private H2StorageConfig config(String name) {
         H2StorageConfig config = new H2StorageConfig();
         config.setDataDirectory(dir.resolve(name).toString());
