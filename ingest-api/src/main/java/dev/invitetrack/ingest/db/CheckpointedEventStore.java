@@ -75,7 +75,7 @@ public final class CheckpointedEventStore implements EventStore {
                 store.write(entry.rows());
             }
         }
-        checkpoint();
+        checkpoint(false);
         LOG.info("redo log: {} events of commits made since the last checkpoint written to H2 again", events);
     }
 
@@ -87,12 +87,7 @@ public final class CheckpointedEventStore implements EventStore {
     @Override
     public boolean[] write(List<StoredEvent> rows) {
         boolean[] inserted = store.write(rows);
-        List<StoredEvent> fresh = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            if (inserted[i]) {
-                fresh.add(rows.get(i));
-            }
-        }
+        List<StoredEvent> fresh = newOnly(rows, inserted);
         if (!fresh.isEmpty()) {
             try {
                 synchronized (logLock) {
@@ -107,15 +102,29 @@ public final class CheckpointedEventStore implements EventStore {
         return inserted;
     }
 
-    /**
-     * Seals the log, writes H2's pages to its file and syncs it, then removes the sealed segments: every
-     * commit in them was committed in H2 before it was logged, so the file now holds it.
-     */
-    void checkpoint() {
-        checkpoint(false);
+    /** The rows H2 took as new; the list itself when all were (the usual case: no copy per commit). */
+    private static List<StoredEvent> newOnly(List<StoredEvent> rows, boolean[] inserted) {
+        int count = 0;
+        for (boolean each : inserted) {
+            count += each ? 1 : 0;
+        }
+        if (count == rows.size()) {
+            return rows;
+        }
+        List<StoredEvent> fresh = new ArrayList<>(count);
+        for (int i = 0; i < rows.size(); i++) {
+            if (inserted[i]) {
+                fresh.add(rows.get(i));
+            }
+        }
+        return fresh;
     }
 
-    /** {@code always}: also when nothing was logged since the last one (a deletion changed H2 all the same). */
+    /**
+     * Seals the log, writes H2's pages to its file and syncs it, then removes the sealed segments: every
+     * commit in them was committed in H2 before it was logged, so the file now holds it. {@code always}: also
+     * when nothing was logged since the last one (a deletion changed H2 all the same).
+     */
     private void checkpoint(boolean always) {
         synchronized (checkpointLock) {
             List<WriteAheadJournal.Segment> sealed;
@@ -153,7 +162,7 @@ public final class CheckpointedEventStore implements EventStore {
                 }
             }
             try {
-                checkpoint();
+                checkpoint(false);
             } catch (RuntimeException e) {
                 // The log keeps every commit meanwhile; the next checkpoint tries again.
                 LOG.warn("H2 checkpoint failed, retrying in {} ms: {}", TimeUnit.NANOSECONDS.toMillis(intervalNanos),
@@ -195,9 +204,10 @@ public final class CheckpointedEventStore implements EventStore {
         return deleted;
     }
 
+    /** A checkpoint now: H2's file then holds every commit that returned before. */
     @Override
     public void flush() {
-        checkpoint();
+        checkpoint(false);
     }
 
     @Override
@@ -222,7 +232,7 @@ public final class CheckpointedEventStore implements EventStore {
             Thread.currentThread().interrupt();
         }
         try {
-            checkpoint();
+            checkpoint(false);
         } catch (RuntimeException e) {
             LOG.warn("last H2 checkpoint failed ({}); the redo log is written to H2 again at the next start",
                     e.getMessage());

@@ -110,19 +110,15 @@ public final class H2EventStore implements EventStore {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
-        return open(url(dir, deferredWrites) + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L)
-                + ";QUERY_CACHE_SIZE=" + config.getQueryCacheSize(), config.describe());
-    }
-
-    /**
-     * The database file under {@code dir}. WRITE_DELAY=0: every commit reaches the file before the commit
-     * returns, so an answered request survives a crash of the process. Deferred: H2's own background write
-     * only every 10 s; the checkpoints come first. DB_CLOSE_ON_EXIT=FALSE: the application closes the
-     * database itself after the writer has drained, not a JVM shutdown hook racing it.
-     */
-    static String url(Path dir, boolean deferredWrites) {
-        return "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=" + (deferredWrites ? 10_000 : 0)
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+        // WRITE_DELAY=0: every commit reaches the file before the commit returns, so an answered request
+        // survives a crash of the process. Deferred: H2's own background write only every 10 s; the
+        // checkpoints come first. DB_CLOSE_ON_EXIT=FALSE: the application closes the database itself after
+        // the writer has drained, not a JVM shutdown hook racing it.
+        String url = "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=" + (deferredWrites ? 10_000 : 0)
+                + ";DB_CLOSE_ON_EXIT=FALSE"
+                + ";CACHE_SIZE=" + (config.getCacheSizeMegabytes() * 1024L)
+                + ";QUERY_CACHE_SIZE=" + config.getQueryCacheSize();
+        return open(url, config.describe());
     }
 
     /** Opens a database by JDBC URL (tests use {@code jdbc:h2:mem:...}). */

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.H2StorageConfig;
+import io.dropwizard.util.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * while the store is open and opens the copy as the next start would.
  */
 class CheckpointedEventStoreTest {
-    /** Long enough that only the test, a deletion or close checkpoints. */
-    private static final Duration NOT_ON_ITS_OWN = Duration.ofHours(1);
+    /** The longest interval allowed: in these second-long tests only the test, a deletion or close checkpoints. */
+    private static final Duration NOT_ON_ITS_OWN = Duration.minutes(1);
 
     @TempDir
     Path dir;
@@ -33,7 +33,7 @@ class CheckpointedEventStoreTest {
         try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
             CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
             assertThat(store.write(List.of(row("acme", "m-1"), row("acme", "m-2")))).containsExactly(true, true);
-            store.checkpoint();
+            store.flush();
             assertThat(store.write(List.of(row("acme", "m-2"), row("acme", "m-3")))).containsExactly(false, true);
             assertThat(store.loggedEvents()).as("only the new event of the commit since the checkpoint")
                     .isEqualTo(1);
@@ -71,7 +71,7 @@ class CheckpointedEventStoreTest {
     @Test
     void theCheckpointerWritesH2sPagesAtItsIntervalAndEmptiesTheLog() throws Exception {
         H2StorageConfig live = config("live");
-        try (Storage storage = open(live, Duration.ofMillis(50))) {
+        try (Storage storage = open(live, Duration.milliseconds(50))) {
             CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
             store.write(List.of(row("acme", "m-1")));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -106,7 +106,7 @@ class CheckpointedEventStoreTest {
         try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
             CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
             store.write(List.of(row("acme", "m-1")));
-            store.checkpoint();
+            store.flush();
             assertThat(store.loggedEvents()).as("nothing logged since the checkpoint").isZero();
             assertThat(store.deleteUser("acme", "user-1")).isEqualTo(1);
             assertThat(idsInFileAlone(copy(live, "after"))).as("the deletion reached the file").isEmpty();
@@ -120,11 +120,10 @@ class CheckpointedEventStoreTest {
         return config;
     }
 
+    /** As the server opens it: {@link Storages}, with the given checkpoint interval. */
     private static Storage open(H2StorageConfig config, Duration checkpointInterval) {
-        Storage h2 = H2EventStore.open(config, true);
-        return new Storage(h2.kind(), new CheckpointedEventStore(h2.events(), config.redoLogPath(), checkpointInterval,
-                new MetricRegistry()),
-                h2.jdbi());
+        config.setCheckpointInterval(checkpointInterval);
+        return Storages.open(config, new MetricRegistry());
     }
 
     /** The data directory as it is on disk now (what a crash would leave), as another store's directory. */
