@@ -136,11 +136,21 @@ final class ServerProcess {
 
     /** Runs another command of the application (e.g. {@code keys}) on this server's configuration. */
     String command(String... arguments) throws Exception {
+        java.util.List<String> withConfiguration = new java.util.ArrayList<>(java.util.List.of(arguments));
+        withConfiguration.add(work.resolve("config.yml").toString());
+        return run(withConfiguration);
+    }
+
+    /** Runs a command of the application that takes no configuration (e.g. {@code demo-data}). */
+    String client(String... arguments) throws Exception {
+        return run(java.util.List.of(arguments));
+    }
+
+    private static String run(java.util.List<String> arguments) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), InvitetrackApplication.class.getName()));
-        command.addAll(java.util.List.of(arguments));
-        command.add(work.resolve("config.yml").toString());
+        command.addAll(arguments);
         Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {

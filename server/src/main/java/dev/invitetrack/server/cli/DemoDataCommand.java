@@ -27,8 +27,10 @@ import net.sourceforge.argparse4j.inf.Subparser;
 /**
  * {@code demo-data}: fills a workspace of a running server with a realistic invite history through the
  * public {@code /v1/batch} endpoint, so it works on any backend and exercises the real ingest path. The
- * history ends now, so the dashboard's default range shows it. The same seed sends the same events, and
- * running it twice stores nothing twice.
+ * history ends at the start of the current day (UTC), so the dashboard's default range shows it, and every
+ * run of the same day with the same seed sends the same events: running it twice stores nothing twice, also
+ * the events sent without a message id, whose derived id includes their timestamp. A run on a later day
+ * sends a new history ending that day.
  */
 public final class DemoDataCommand extends Command {
     /** Events per request: invite events are ~400 bytes, so this stays well under the 500 KB limit. */
@@ -45,7 +47,7 @@ public final class DemoDataCommand extends Command {
         subparser.addArgument("--workspace").setDefault("demo")
                 .help("a name used in the generated user ids and emails");
         subparser.addArgument("--events").type(Integer.class).setDefault(100_000).help("how many events to send");
-        subparser.addArgument("--days").type(Integer.class).setDefault(90).help("how many days of history, ending now");
+        subparser.addArgument("--days").type(Integer.class).setDefault(90).help("how many days of history, ending at the start of today (UTC)");
         subparser.addArgument("--inviters").type(Integer.class)
                 .help("how many inviting users (default: one for every 8 events)");
         subparser.addArgument("--seed").type(Long.class).setDefault(42L).help("the same seed sends the same events");
@@ -57,7 +59,7 @@ public final class DemoDataCommand extends Command {
         String url = namespace.getString("url").replaceAll("/+$", "");
         String key = namespace.getString("key");
         int events = namespace.getInt("events");
-        Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant to = Instant.now().truncatedTo(ChronoUnit.DAYS);
         Instant from = to.minus(Duration.ofDays(namespace.getInt("days")));
         System.out.printf("sending %,d events (%s to %s) to %s...%n", events, from, to, url);
         InviteHistoryGenerator generator = new InviteHistoryGenerator(new InviteHistoryGenerator.Options(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -26,7 +27,9 @@ import java.util.function.Consumer;
  * user's first action arrive later, mixed with everything that happened in between. Stories (an invite and
  * what follows, an orphan acceptance, another product event) start at increasing times, spaced so that the
  * requested number of events spans the range; what a story does later waits in a queue until its time.
- * The same seed always gives the same events. Not thread-safe; create one per use.
+ * The same seed and range always give the same events. Message ids name the range's end day too: a history
+ * ending on another day is a different history (every event at another time), not a resend of this one.
+ * Not thread-safe; create one per use.
  */
 public final class InviteHistoryGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +68,7 @@ public final class InviteHistoryGenerator {
 
     private final Options options;
     private final Random random;
+    private final String idPrefix;
     private long sequence;
     /** Events generated but not yet due, by time then generation order. */
     private final PriorityQueue<Pending> pending = new PriorityQueue<>();
@@ -81,6 +85,7 @@ public final class InviteHistoryGenerator {
     public InviteHistoryGenerator(Options options) {
         this.options = requireNonNull(options, "options is null");
         this.random = new Random(options.seed());
+        this.idPrefix = "msg-" + options.seed() + "-" + LocalDate.ofInstant(options.to(), ZoneOffset.UTC) + "-";
     }
 
     /** Exactly {@code options.events()} events (duplicates included), in the order an app would send them. */
@@ -202,7 +207,7 @@ public final class InviteHistoryGenerator {
         event.put("user_id", userId);
         // Most apps send ids; some rely on the derived id.
         if (random.nextDouble() < 0.9) {
-            event.put("message_id", "msg-" + options.seed() + "-" + (sequence++));
+            event.put("message_id", idPrefix + (sequence++));
         }
         ZoneOffset offset = OFFSETS[random.nextInt(OFFSETS.length)];
         event.put("timestamp", ISO.format(at.atOffset(offset)));
