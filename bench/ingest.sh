@@ -156,7 +156,7 @@ stored_events() {
   local total=0 n count
   for n in $(seq 1 "$WORKSPACES"); do
     count=$(curl -sf -H "Authorization: Bearer bench-read-key-$n" \
-      "http://127.0.0.1:$port/v1/events/names?from=2024-06-01&to=2024-06-02" |
+      "http://127.0.0.1:$port/v1/events/names?from=$(date -u -d yesterday +%F)&to=$(date -u -d '+2 days' +%F)" |
       python3 -c 'import json,sys; print(sum(e["count"] for e in json.load(sys.stdin)["events"]))')
     total=$((total + count))
   done
@@ -296,12 +296,15 @@ text = open(sys.argv[1]).read()
 print(re.search(r"(?s)CREATE TABLE IF NOT EXISTS events .*?;", text).group(0).rstrip(";"))
 PY
   python3 - "$work/rows.json" <<'PY'
-import sys
+import datetime, sys
+# Stamped like the wrk scripts' events: from now, in rising milliseconds.
+start = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 with open(sys.argv[1], "w") as out:
     for i in range(100_000):
-        out.write('{"workspace_id":"reference","event_name":"invite_sent","ts":"2024-06-01 12:00:00.000",'
+        ts = (start + datetime.timedelta(milliseconds=i)).isoformat(sep=" ", timespec="milliseconds")
+        out.write(f'{{"workspace_id":"reference","event_name":"invite_sent","ts":"{ts}",'
                   f'"message_id":"bulk-{i}","user_id":"user-{i % 1000}","anonymous_id":"",'
-                  '"received_at":"2024-06-01 12:00:00.001","sent_at":null,'
+                  f'"received_at":"{ts}","sent_at":null,'
                   f'"invitee_email":"invitee-{i}@example.com","invitee_role":"Developer","inviter_user_id":"",'
                   '"properties":"{\\"invitee_first_name\\":\\"Mark\\",\\"invitee_last_name\\":\\"Wood\\"}",'
                   '"context":"{}"}\n')

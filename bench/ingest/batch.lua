@@ -1,5 +1,6 @@
 -- wrk script: POST /v1/batch with 100 events per request, every one with a unique message_id: 60 invite_sent,
--- 25 invite_accepted (of invitees sent earlier in the run), 15 project_created, as a live app's mix.
+-- 25 invite_accepted (of invitees sent earlier in the run), 15 project_created, as a live app's mix, each
+-- stamped with the time it is made.
 -- WRITE_KEYS as in track.lua. Usage: wrk -t2 -c16 -d30s -s bench/ingest/batch.lua http://127.0.0.1:8080/v1/batch
 package.path = "bench/ingest/?.lua;" .. package.path
 local common = require("common")
@@ -14,27 +15,27 @@ function init(args)
   keys = common.keys()
 end
 
-local function event(i)
+local function event(i, now)
   local kind = i % 20
   if kind < 12 then
     return string.format('{"event":"invite_sent","user_id":"user-%d","message_id":"%s-%d",' ..
-      '"timestamp":"2024-06-01T12:00:00.000Z","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
-      '"invitee_role":"Developer"}}', counter % 1000, prefix, counter, prefix, counter)
+      '"timestamp":"%sZ","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
+      '"invitee_role":"Developer"}}', counter % 1000, prefix, counter, now, prefix, counter)
   elseif kind < 17 then
     local invitee = math.max(1, counter - 200)
     return string.format('{"event":"invite_accepted","user_id":"new-%s-%d","message_id":"%s-%d",' ..
-      '"timestamp":"2024-06-01T13:00:00.000Z","properties":{"invitee_email":"invitee-%s-%d@example.com"}}',
-      prefix, invitee, prefix, counter, prefix, invitee)
+      '"timestamp":"%sZ","properties":{"invitee_email":"invitee-%s-%d@example.com"}}',
+      prefix, invitee, prefix, counter, now, prefix, invitee)
   end
   return string.format('{"event":"project_created","user_id":"user-%d","message_id":"%s-%d",' ..
-    '"timestamp":"2024-06-01T14:00:00.000Z","properties":{"plan":"pro"}}', counter % 1000, prefix, counter)
+    '"timestamp":"%sZ","properties":{"plan":"pro"}}', counter % 1000, prefix, counter, now)
 end
 
 function request()
   local items = {}
   for i = 1, EVENTS do
     counter = counter + 1
-    items[i] = event(i)
+    items[i] = event(i, common.now("T"))
   end
   local headers = {["Content-Type"] = "application/json",
                    ["Authorization"] = "Bearer " .. keys[(counter % #keys) + 1]}

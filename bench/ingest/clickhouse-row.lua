@@ -12,12 +12,13 @@ end
 
 function request()
   counter = counter + 1
+  local now = common.now(" ")
   local body = string.format(
-    '{"workspace_id":"reference","event_name":"invite_sent","ts":"2024-06-01 12:00:00.000","message_id":"%s-%d",' ..
-    '"user_id":"user-%d","anonymous_id":"","received_at":"2024-06-01 12:00:00.001","sent_at":null,' ..
+    '{"workspace_id":"reference","event_name":"invite_sent","ts":"%s","message_id":"%s-%d",' ..
+    '"user_id":"user-%d","anonymous_id":"","received_at":"%s","sent_at":null,' ..
     '"invitee_email":"invitee-%s-%d@example.com","invitee_role":"Developer","inviter_user_id":"",' ..
     '"properties":"{\\"invitee_first_name\\":\\"Mark\\",\\"invitee_last_name\\":\\"Wood\\"}","context":"{}"}',
-    prefix, counter, counter % 1000, prefix, counter)
+    now, prefix, counter, counter % 1000, now, prefix, counter)
   return wrk.format("POST", nil, nil, body)
 end
 

@@ -18,6 +18,21 @@ function common.keys()
   return keys
 end
 
+-- The time now, as a live app stamps its events: UTC, in milliseconds that rise within each second (wrk's Lua
+-- has a clock in seconds only), so that a thread's events arrive in time order, as they happen. A fixed
+-- timestamp would turn every index that starts with the time into one with random keys, which no live
+-- traffic has. `sep` is what goes between date and time: "T" for the API, " " for ClickHouse.
+local last_second, millis = -1, 0
+function common.now(sep)
+  local second = os.time()
+  if second ~= last_second then
+    last_second, millis = second, 0
+  elseif millis < 999 then
+    millis = millis + 1
+  end
+  return os.date("!%Y-%m-%d", second) .. sep .. os.date("!%H:%M:%S", second) .. string.format(".%03d", millis)
+end
+
 -- The line bench/ingest.sh reads: requests, non-2xx answers, socket errors, seconds, then p50, p99, p99.9
 -- and max latency in ms.
 function common.done(summary, latency)

@@ -1,5 +1,5 @@
 -- wrk script: POST /v1/track, one invite_sent per request with a unique message_id (each thread its own
--- prefix), so every request is a new event and exactly-once has real work to do.
+-- prefix), so every request is a new event and exactly-once has real work to do; stamped with the time now.
 -- WRITE_KEYS: comma-separated write keys, used in turn (several workspaces); default demo-write-key.
 -- DELAY_MS (optional): a pause before each request on each connection, to hold a rate below the peak.
 -- Usage, from the repository root: wrk -t2 -c64 -d30s -s bench/ingest/track.lua http://127.0.0.1:8080/v1/track
@@ -24,9 +24,9 @@ function request()
   counter = counter + 1
   local body = string.format(
     '{"event":"invite_sent","user_id":"user-%d","message_id":"%s-%d",' ..
-    '"timestamp":"2024-06-01T12:00:00.000Z","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
+    '"timestamp":"%sZ","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
     '"invitee_first_name":"Mark","invitee_last_name":"Wood","invitee_role":"Developer"}}',
-    counter % 1000, prefix, counter, prefix, counter)
+    counter % 1000, prefix, counter, common.now("T"), prefix, counter)
   local headers = {["Content-Type"] = "application/json",
                    ["Authorization"] = "Bearer " .. keys[(counter % #keys) + 1]}
   return wrk.format("POST", nil, headers, body)
