@@ -44,6 +44,10 @@ class ShippedConfigurationTest {
             assertThat(((H2StorageConfig) config.getStorage()).getCheckpointInterval().toMilliseconds())
                     .isEqualTo(200);
         }
+        if (System.getenv("INVITETRACK_H2_CACHE_MB") == null) {
+            // As the README's configuration table says; a larger cache slowed ingest (H2StorageConfig).
+            assertThat(((H2StorageConfig) config.getStorage()).getCacheSizeMegabytes()).isEqualTo(64);
+        }
         assertThat(config.getWorkspaces()).hasSize(1);
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
         assertThat(config.getWorkspaces().get(0).getWriteKeys()).containsExactly("demo-write-key");
