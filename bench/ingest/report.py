@@ -126,6 +126,8 @@ if rows:
     out("percentiles in ms are of the measured part (the soak: of its whole duration, per minute below). catch-up:")
     out("from the end of the load until the count answered with every acknowledged event (on ClickHouse the count")
     out("waits until the journal is shipped, so it is the time for ClickHouse to hold everything acknowledged).")
+    out("Every event carries the time it is sent, in rising milliseconds, as a live app's do (until 0014f1b all")
+    out("carried one fixed timestamp, which made H2's time-ordered indexes insert at random keys).")
     out("")
     out("| scenario | backend | requests/s | events/s | p50 | p99 | p99.9 | non-2xx | acked / stored | catch-up ms | startup ms | peak RSS MB | GC pauses |")
     out("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |")
