@@ -121,7 +121,8 @@ public final class H2EventStore implements EventStore {
         // WRITE_DELAY=0: every commit reaches the file before the commit returns, so an answered request
         // survives a crash of the process. Deferred: H2's own background write only every 10 s; the
         // checkpoints come first. DB_CLOSE_ON_EXIT=FALSE: the application closes the database itself after
-        // the writer has drained, not a JVM shutdown hook racing it. MAX_COMPACT_TIME: see MAX_COMPACT_MILLIS_AT_CLOSE.
+        // the writer has drained, not a JVM shutdown hook racing it. MAX_COMPACT_TIME: how long a stop may
+        // compact the file (MAX_COMPACT_MILLIS_AT_CLOSE).
         String url = "jdbc:h2:file:" + dir.resolve("invitetrack") + ";WRITE_DELAY=" + (deferredWrites ? 10_000 : 0)
                 + ";DB_CLOSE_ON_EXIT=FALSE"
                 + ";MAX_COMPACT_TIME=" + MAX_COMPACT_MILLIS_AT_CLOSE

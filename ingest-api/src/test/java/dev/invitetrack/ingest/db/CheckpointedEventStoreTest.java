@@ -123,9 +123,10 @@ class CheckpointedEventStoreTest {
     @Test
     void aCloseMayCompactH2sFileForTenSeconds() {
         try (Storage storage = open(config("live"), NOT_ON_ITS_OWN)) {
-            // H2's own 200 ms leaves a file that steady writes grew to 20x its data nearly as large.
-            String setting = storage.jdbi().withHandle(handle -> handle.createQuery(
-                            "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MAX_COMPACT_TIME'")
+            // With H2's own 200 ms, a stop leaves a file that steady writes grew to ~20x its data nearly as large.
+            String setting = storage.jdbi().withHandle(handle -> handle.createQuery("""
+                            SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS
+                             WHERE SETTING_NAME = 'MAX_COMPACT_TIME'""")
                     .mapTo(String.class).one());
             assertThat(setting).isEqualTo("10000");
         }

@@ -47,7 +47,8 @@ public final class DemoDataCommand extends Command {
         subparser.addArgument("--workspace").setDefault("demo")
                 .help("a name used in the generated user ids and emails");
         subparser.addArgument("--events").type(Integer.class).setDefault(100_000).help("how many events to send");
-        subparser.addArgument("--days").type(Integer.class).setDefault(90).help("how many days of history, ending at the start of today (UTC)");
+        subparser.addArgument("--days").type(Integer.class).setDefault(90)
+                .help("how many days of history, ending at the start of today (UTC)");
         subparser.addArgument("--inviters").type(Integer.class)
                 .help("how many inviting users (default: one for every 8 events)");
         subparser.addArgument("--seed").type(Long.class).setDefault(42L).help("the same seed sends the same events");
