@@ -7,9 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -136,23 +139,23 @@ final class ServerProcess {
 
     /** Runs another command of the application (e.g. {@code keys}) on this server's configuration. */
     String command(String... arguments) throws Exception {
-        java.util.List<String> withConfiguration = new java.util.ArrayList<>(java.util.List.of(arguments));
+        List<String> withConfiguration = new ArrayList<>(List.of(arguments));
         withConfiguration.add(work.resolve("config.yml").toString());
         return run(withConfiguration);
     }
 
     /** Runs a command of the application that takes no configuration (e.g. {@code demo-data}). */
     String client(String... arguments) throws Exception {
-        return run(java.util.List.of(arguments));
+        return run(List.of(arguments));
     }
 
-    private static String run(java.util.List<String> arguments) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+    private static String run(List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), InvitetrackApplication.class.getName()));
         command.addAll(arguments);
         Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
             throw new IllegalStateException("exit " + run.exitValue() + ":\n" + output);
         }
