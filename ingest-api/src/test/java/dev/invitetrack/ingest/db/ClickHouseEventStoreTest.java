@@ -73,6 +73,31 @@ class ClickHouseEventStoreTest extends EventStoreContract {
     }
 
     @Test
+    void aWriteWhoseIdsSpanSeveralLookUpQueriesFlagsEachIdByWhetherItWasStored() {
+        // Ids of 250 characters, enough of them for more than one look-up of LOOKUP_CHUNK_CHARS, each of those
+        // a query far beyond ClickHouse's default max_query_size.
+        String padding = "x".repeat(240);
+        int perLookUp = ClickHouseEventStore.LOOKUP_CHUNK_CHARS / 250;
+        List<StoredEvent> first = new ArrayList<>();
+        for (int i = 0; i < perLookUp; i++) {
+            first.add(row("acme", String.format("%s-%09d", padding, 2 * i))); // the even ids
+        }
+        storage.events().write(first);
+        List<StoredEvent> second = new ArrayList<>();
+        for (int i = 0; i < 2 * perLookUp + 10; i++) {
+            second.add(row("acme", String.format("%s-%09d", padding, i)));
+        }
+
+        boolean[] inserted = storage.events().write(second);
+
+        for (int i = 0; i < second.size(); i++) {
+            boolean wasStored = i % 2 == 0 && i / 2 < perLookUp;
+            assertThat(inserted[i]).as("id %d", i).isEqualTo(!wasStored);
+        }
+        assertThat(count(storage)).isEqualTo(2L * perLookUp + 10);
+    }
+
+    @Test
     void reopeningTheDatabaseKeepsRowsAndTheOnceKey() {
         storage.events().write(List.of(row("acme", "kept")));
         storage.close();
@@ -95,6 +120,26 @@ class ClickHouseEventStoreTest extends EventStoreContract {
         assertThat(((Number) stored.get("sent_at")).longValue()).isEqualTo(ts.plusSeconds(1).toEpochMilli());
         assertThat(stored).containsEntry("anonymous_id", "").containsEntry("invitee_email", "bob@example.com")
                 .containsEntry("invitee_role", "").containsEntry("properties", "{\"plan\":\"pro\"}");
+    }
+
+    @Test
+    void timesBelowTheMillisecondAreCutOffAsH2CutsThem() {
+        // ts and sent_at just below the next millisecond, received_at in a year's last millisecond.
+        Instant ts = Instant.parse("2024-05-01T10:00:00.123999999Z");
+        Instant received = Instant.parse("2024-12-31T23:59:59.999999Z");
+        Instant sent = Instant.parse("2024-05-01T10:00:01.000000001Z");
+        storage.events().write(List.of(new StoredEvent("acme", "m-nanos", "invite_sent", "inviter-1", null, ts,
+                received, sent, "bob@example.com", null, null, "{}", "{}")));
+
+        Map<String, Object> stored = storage.jdbi().withHandle(h -> h.createQuery("""
+                SELECT toUnixTimestamp64Milli(e.ts) AS ts, toUnixTimestamp64Milli(e.received_at) AS received_at,
+                       toUnixTimestamp64Milli(assumeNotNull(e.sent_at)) AS sent_at,
+                       (SELECT toUnixTimestamp64Milli(ts) FROM seen_message_ids) AS id_ts,
+                       (SELECT toUnixTimestamp64Milli(ts) FROM invite_sends) AS send_ts
+                  FROM events AS e FINAL""").mapToMap().one());
+        assertThat(stored).containsEntry("ts", ts.toEpochMilli()).containsEntry("id_ts", ts.toEpochMilli())
+                .containsEntry("send_ts", ts.toEpochMilli()).containsEntry("received_at", received.toEpochMilli())
+                .containsEntry("sent_at", sent.toEpochMilli());
     }
 
     @Test
