@@ -121,6 +121,30 @@ class CheckpointedEventStoreTest {
     }
 
     @Test
+    void aCommitTheRedoLogCannotTakeIsOnH2sFileWhenItReturns() throws Exception {
+        H2StorageConfig live = config("live");
+        try (Storage storage = open(live, NOT_ON_ITS_OWN)) {
+            CheckpointedEventStore store = (CheckpointedEventStore) storage.events();
+            store.write(List.of(row("acme", "m-1")));
+            store.flush(); // the log is empty again: its next append creates a new segment
+            // The redo log's directory turns into a file, so that segment cannot be created (root ignores
+            // file permissions, a file in the way stops it all the same).
+            Path redoLog = live.redoLogPath();
+            try (Stream<Path> left = Files.list(redoLog)) {
+                assertThat(left.toList()).as("no segment left after the checkpoint").isEmpty();
+            }
+            Files.delete(redoLog);
+            Files.createFile(redoLog);
+
+            assertThat(store.write(List.of(row("acme", "m-2")))).as("answered all the same").containsExactly(true);
+
+            assertThat(store.loggedEvents()).as("nothing went to the log").isZero();
+            assertThat(idsInFileAlone(copy(live, "crashed"))).as("H2's file holds the commit: a crash keeps it")
+                    .containsExactlyInAnyOrder("m-1", "m-2");
+        }
+    }
+
+    @Test
     void aCloseMayCompactH2sFileForTenSeconds() {
         try (Storage storage = open(config("live"), NOT_ON_ITS_OWN)) {
             // With H2's own 200 ms, a stop leaves a file that steady writes grew to ~20x its data nearly as large.
