@@ -3,6 +3,7 @@ package dev.invitetrack.ingest.db;
 import static dev.invitetrack.ingest.db.TestRows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,12 +105,12 @@ public abstract class EventStoreContract {
 
     @Test
     void aBatchOfThousandsWithScatteredRepeatsStoresEachIdOnce() {
-        List<StoredEvent> first = new java.util.ArrayList<>();
+        List<StoredEvent> first = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
             first.add(row("acme", "bulk-" + i));
         }
         storage.events().write(first);
-        List<StoredEvent> second = new java.util.ArrayList<>();
+        List<StoredEvent> second = new ArrayList<>();
         for (int i = 2_500; i < 5_500; i++) {
             second.add(row("acme", "bulk-" + i));
         }
@@ -127,9 +128,10 @@ public abstract class EventStoreContract {
     void idsWithQuotesBackslashesAndNonAsciiAreRecognisedAsRepeatsInSmallAndLargeWrites() {
         // Ids that differ only in how SQL would escape them must stay distinct, each its own repeat.
         List<String> awkward = List.of("o'brien", "o\\'brien", "o\\\\'brien", "back\\slash", "tab\there",
-                "new\nline", "quote\"d", "é✓-日本-🚀", "percent%_like", "semi;colon)--", "[array]", "(tuple,'x')");
-        List<StoredEvent> small = new java.util.ArrayList<>();
-        List<StoredEvent> large = new java.util.ArrayList<>();
+                "new\nline", "quote\"d", "é✓-日本-🚀", "percent%_like", "semi;colon)--", "[array]",
+                "(tuple,'x')");
+        List<StoredEvent> small = new ArrayList<>();
+        List<StoredEvent> large = new ArrayList<>();
         for (String id : awkward) {
             small.add(row("acme", "small-" + id));
         }
