@@ -25,13 +25,7 @@ file_mb() { du -m "$work/data/invitetrack.mv.db" | cut -f1; }
 
 mvn -B -q package -DskipTests >/dev/null
 # The shipped configuration with the bench's five workspaces (bench/ingest/track.lua sends to all five).
-python3 - config/invitetrack.yml "$work/config.yml" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-workspaces = "workspaces:\n" + "".join(
-    f"  - id: bench-{n}\n    writeKeys: [bench-write-key-{n}]\n    readKeys: [bench-read-key-{n}]\n" for n in range(1, 6))
-open(sys.argv[2], "w").write(re.sub(r"(?ms)^workspaces:\n.*?(?=^\S)", workspaces + "\n", text))
-PY
+python3 bench/ingest/bench-config.py config/invitetrack.yml "$work/config.yml" 5
 port=$(free_port)
 admin=$(free_port)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options

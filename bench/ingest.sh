@@ -84,15 +84,7 @@ start_clickhouse() {
 write_config() { # backend directory
   local shipped=config/invitetrack.yml
   [ "$1" = clickhouse ] && shipped=config/clickhouse.yml
-  python3 - "$shipped" "$2/config.yml" "$WORKSPACES" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-workspaces = "workspaces:\n" + "".join(
-    f"  - id: bench-{n}\n    writeKeys: [bench-write-key-{n}]\n    readKeys: [bench-read-key-{n}]\n"
-    for n in range(1, int(sys.argv[3]) + 1))
-text = re.sub(r"(?ms)^workspaces:\n.*?(?=^\S)", workspaces + "\n", text)
-open(sys.argv[2], "w").write(text)
-PY
+  python3 bench/ingest/bench-config.py "$shipped" "$2/config.yml" "$WORKSPACES"
 }
 
 write_keys() { local keys=() n; for n in $(seq 1 "$WORKSPACES"); do keys+=("bench-write-key-$n"); done; (IFS=,; echo "${keys[*]}"); }

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -272,22 +273,33 @@ public final class ClickHouseEventStore implements EventStore {
         String sql = "SELECT workspace_id, message_id FROM seen_message_ids"
                 + " WHERE workspace_id = ? AND message_id IN (SELECT arrayJoin(?))";
         for (Map.Entry<String, List<String>> entry : idsByWorkspace.entrySet()) {
-            List<String> ids = entry.getValue();
-            int from = 0;
-            while (from < ids.size()) {
-                int to = from;
-                for (int chars = 0; to < ids.size() && (to == from || chars < LOOKUP_CHUNK_CHARS); to++) {
-                    chars += ids.get(to).length() + 4;
-                }
+            for (List<String> chunk : chunksByChars(entry.getValue(), LOOKUP_CHUNK_CHARS, id -> id.length() + 4)) {
                 try (PreparedStatement select = connection.prepareStatement(sql)) {
                     select.setString(1, entry.getKey());
-                    select.setArray(2, connection.createArrayOf("String", ids.subList(from, to).toArray()));
+                    select.setArray(2, connection.createArrayOf("String", chunk.toArray()));
                     collect(select, stored);
                 }
-                from = to;
             }
         }
         return stored;
+    }
+
+    /**
+     * Consecutive runs of {@code items} of about {@code maxChars} characters each (at least one item per run), as
+     * {@code charsOf} counts them: values bound as arrays travel as query text, which ClickHouse limits.
+     */
+    private static <T> List<List<T>> chunksByChars(List<T> items, int maxChars, ToIntFunction<T> charsOf) {
+        List<List<T>> chunks = new ArrayList<>();
+        int from = 0;
+        while (from < items.size()) {
+            int to = from;
+            for (int chars = 0; to < items.size() && (to == from || chars < maxChars); to++) {
+                chars += charsOf.applyAsInt(items.get(to));
+            }
+            chunks.add(items.subList(from, to));
+            from = to;
+        }
+        return chunks;
     }
 
     private static void collect(PreparedStatement select, Set<List<String>> stored) throws SQLException {
@@ -431,14 +443,8 @@ public final class ClickHouseEventStore implements EventStore {
             repairing = invitees.size();
             pendingRepairs.removeAll(invitees);
             try (Connection connection = dataSource.getConnection()) {
-                int from = 0;
-                while (from < invitees.size()) {
-                    int to = from;
-                    for (int chars = 0; to < invitees.size() && (to == from || chars < REPAIR_CHUNK_CHARS); to++) {
-                        chars += invitees.get(to).get(0).length() + invitees.get(to).get(1).length() + 8;
-                    }
-                    List<List<String>> chunk = invitees.subList(from, to);
-                    from = to;
+                for (List<List<String>> chunk : chunksByChars(invitees, REPAIR_CHUNK_CHARS,
+                        invitee -> invitee.get(0).length() + invitee.get(1).length() + 8)) {
                     try (PreparedStatement repair = connection.prepareStatement(REPAIR)) {
                         repair.setArray(1, connection.createArrayOf("String",
                                 chunk.stream().map(invitee -> invitee.get(0)).toArray()));
