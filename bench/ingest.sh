@@ -282,7 +282,7 @@ clickhouse_http_scenario() {
   curl -sf "$clickhouse_url/" --data-binary "CREATE DATABASE reference" >/dev/null
   # The events table of the schema (db/clickhouse/V1__events.sql), without the views that derive the invite
   # tables: ClickHouse's own insert path for the same rows.
-  python3 - ingest-api/src/main/resources/db/clickhouse/V1__events.sql <<'PY' | curl -sf "$clickhouse_url/?database=reference" --data-binary @- >/dev/null
+  python3 - storage/src/main/resources/db/clickhouse/V1__events.sql <<'PY' | curl -sf "$clickhouse_url/?database=reference" --data-binary @- >/dev/null
 import re, sys
 text = open(sys.argv[1]).read()
 print(re.search(r"(?s)CREATE TABLE IF NOT EXISTS events .*?;", text).group(0).rstrip(";"))

@@ -1,6 +1,5 @@
 package dev.invitetrack.query;
 
-import dev.invitetrack.ingest.db.Storage;
 import dev.invitetrack.query.core.InviteAnalytics;
 import dev.invitetrack.query.core.QueryParameters;
 import dev.invitetrack.query.db.ClickHouseInviteQueries;
@@ -8,6 +7,8 @@ import dev.invitetrack.query.db.H2InviteQueries;
 import dev.invitetrack.query.db.InviteQueries;
 import dev.invitetrack.query.resources.AcknowledgedWritesFilter;
 import dev.invitetrack.query.resources.QueryResources;
+import dev.invitetrack.query.resources.StorageExceptionMapper;
+import dev.invitetrack.storage.Storage;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class QueryApi {
         InviteAnalytics analytics = new InviteAnalytics(queriesFor(storage));
         QueryParameters parameters = new QueryParameters(clock);
         QueryResources.register(environment, analytics, parameters);
+        environment.jersey().register(new StorageExceptionMapper());
         environment.jersey().register(new AcknowledgedWritesFilter(storage.events(), READ_YOUR_WRITES_WAIT));
     }
 }

@@ -1,44 +1,24 @@
 package dev.invitetrack.ingest;
 
-import static java.util.Objects.requireNonNull;
-
 import dev.invitetrack.config.IngestConfig;
 import dev.invitetrack.config.RetentionConfig;
 import dev.invitetrack.event.EventParser;
-import dev.invitetrack.ingest.auth.ApiKeyFeature;
-import dev.invitetrack.ingest.auth.KeyAuthenticator;
-import dev.invitetrack.ingest.auth.KeyRing;
-import dev.invitetrack.ingest.core.GroupCommitWriter;
 import dev.invitetrack.ingest.core.IngestService;
 import dev.invitetrack.ingest.core.RequestBodies;
-import dev.invitetrack.ingest.core.RetentionJob;
-import dev.invitetrack.ingest.db.Storage;
-import dev.invitetrack.ingest.health.StorageHealthCheck;
-import dev.invitetrack.ingest.resources.ApiExceptionMapper;
 import dev.invitetrack.ingest.resources.DeletionResource;
 import dev.invitetrack.ingest.resources.IngestServlet;
-import dev.invitetrack.ingest.resources.StorageExceptionMapper;
-import dev.invitetrack.ingest.resources.UnexpectedExceptionMapper;
-import dev.invitetrack.ingest.resources.WebApplicationExceptionMapper;
+import dev.invitetrack.storage.GroupCommitWriter;
+import dev.invitetrack.storage.RetentionJob;
+import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.health.StorageHealthCheck;
+import dev.invitetrack.web.auth.KeyAuthenticator;
+import dev.invitetrack.web.auth.KeyRing;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 
 /** Wires the ingest endpoints into a Dropwizard environment; usable on its own or inside the server. */
 public final class IngestApi {
     private IngestApi() {}
-
-    /**
-     * Registers what every API module shares: key authentication and the JSON error shape for all
-     * failures. Call once per environment.
-     */
-    public static void registerCommon(Environment environment, KeyRing keyRing) {
-        requireNonNull(keyRing, "keyRing is null");
-        environment.jersey().register(new ApiKeyFeature(keyRing));
-        environment.jersey().register(new ApiExceptionMapper());
-        environment.jersey().register(new WebApplicationExceptionMapper());
-        environment.jersey().register(new StorageExceptionMapper());
-        environment.jersey().register(new UnexpectedExceptionMapper());
-    }
 
     /**
      * Registers the write endpoints ({@code /v1/track}, {@code /v1/batch} alias {@code /v1/import}, and

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.invitetrack.config.InvitetrackConfiguration;
 import dev.invitetrack.dashboard.DashboardBundle;
 import dev.invitetrack.ingest.IngestApi;
-import dev.invitetrack.ingest.auth.KeyRing;
-import dev.invitetrack.ingest.auth.KeysFileWatcher;
-import dev.invitetrack.ingest.db.Storage;
-import dev.invitetrack.ingest.db.Storages;
 import dev.invitetrack.query.QueryApi;
 import dev.invitetrack.server.cli.DemoDataCommand;
 import dev.invitetrack.server.cli.KeysCommand;
+import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.Storages;
+import dev.invitetrack.web.WebApi;
+import dev.invitetrack.web.auth.KeyRing;
+import dev.invitetrack.web.auth.KeysFileWatcher;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -75,7 +76,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
             }
         });
         Clock clock = Clock.systemUTC();
-        IngestApi.registerCommon(environment, keyRing);
+        WebApi.registerCommon(environment, keyRing);
         IngestApi.register(environment, configuration.getIngest(), storage, keyRing, clock);
         IngestApi.registerRetention(environment, configuration.getRetention(), storage, clock);
         QueryApi.register(environment, storage, clock);

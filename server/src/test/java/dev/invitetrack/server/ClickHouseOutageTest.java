@@ -3,7 +3,7 @@ package dev.invitetrack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.invitetrack.ingest.testing.ClickHouseForTests;
+import dev.invitetrack.storage.testing.ClickHouseForTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.invitetrack.config.InvitetrackConfiguration;
-import dev.invitetrack.ingest.testing.ClickHouseForTests.LocalCluster;
 import dev.invitetrack.server.demo.InviteHistoryGenerator;
+import dev.invitetrack.storage.testing.ClickHouseForTests.LocalCluster;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -3,7 +3,7 @@ package dev.invitetrack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.hash.Hashing;
-import dev.invitetrack.ingest.testing.ClickHouseForTests;
+import dev.invitetrack.storage.testing.ClickHouseForTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

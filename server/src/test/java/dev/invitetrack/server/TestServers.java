@@ -2,7 +2,7 @@ package dev.invitetrack.server;
 
 import com.google.common.hash.Hashing;
 import dev.invitetrack.config.InvitetrackConfiguration;
-import dev.invitetrack.ingest.testing.ClickHouseForTests;
+import dev.invitetrack.storage.testing.ClickHouseForTests;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;

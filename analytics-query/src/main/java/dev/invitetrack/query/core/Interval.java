@@ -1,6 +1,6 @@
 package dev.invitetrack.query.core;
 
-import dev.invitetrack.ingest.api.ApiException;
+import dev.invitetrack.web.api.ApiException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -1,7 +1,7 @@
 package dev.invitetrack.query.core;
 
-import dev.invitetrack.ingest.api.ApiError;
-import dev.invitetrack.ingest.api.ApiException;
+import dev.invitetrack.web.api.ApiError;
+import dev.invitetrack.web.api.ApiException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;

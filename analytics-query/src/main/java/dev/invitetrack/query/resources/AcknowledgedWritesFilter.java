@@ -2,7 +2,7 @@ package dev.invitetrack.query.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.invitetrack.ingest.db.EventStore;
+import dev.invitetrack.storage.EventStore;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;

@@ -2,7 +2,7 @@ package dev.invitetrack.query.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.invitetrack.ingest.api.ApiException;
+import dev.invitetrack.web.api.ApiException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

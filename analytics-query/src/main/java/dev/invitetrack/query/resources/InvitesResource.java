@@ -2,15 +2,15 @@ package dev.invitetrack.query.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.invitetrack.ingest.api.ApiException;
-import dev.invitetrack.ingest.auth.KeyKind;
-import dev.invitetrack.ingest.auth.RequiresKey;
-import dev.invitetrack.ingest.auth.Workspaces;
 import dev.invitetrack.query.core.Interval;
 import dev.invitetrack.query.core.InviteAnalytics;
 import dev.invitetrack.query.core.QueryParameters;
 import dev.invitetrack.query.core.QueryRange;
 import dev.invitetrack.query.db.InviteQueries.UserOrder;
+import dev.invitetrack.web.api.ApiException;
+import dev.invitetrack.web.auth.KeyKind;
+import dev.invitetrack.web.auth.RequiresKey;
+import dev.invitetrack.web.auth.Workspaces;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -3,7 +3,7 @@ package dev.invitetrack.query.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.invitetrack.ingest.api.ApiException;
+import dev.invitetrack.web.api.ApiException;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;

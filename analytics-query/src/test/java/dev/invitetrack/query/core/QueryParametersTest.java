@@ -3,8 +3,8 @@ package dev.invitetrack.query.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.invitetrack.ingest.api.ApiError;
-import dev.invitetrack.ingest.api.ApiException;
+import dev.invitetrack.web.api.ApiError;
+import dev.invitetrack.web.api.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

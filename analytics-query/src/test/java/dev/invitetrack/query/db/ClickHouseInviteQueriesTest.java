@@ -1,9 +1,9 @@
 package dev.invitetrack.query.db;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.invitetrack.ingest.db.ClickHouseEventStore;
-import dev.invitetrack.ingest.db.Storage;
-import dev.invitetrack.ingest.testing.ClickHouseForTests;
+import dev.invitetrack.storage.ClickHouseEventStore;
+import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.testing.ClickHouseForTests;
 
 /** The query contract on a real ClickHouse: the same hand-computed answers as on H2. */
 class ClickHouseInviteQueriesTest extends InviteQueriesContract {

@@ -1,7 +1,7 @@
 package dev.invitetrack.query.db;
 
-import dev.invitetrack.ingest.db.H2EventStore;
-import dev.invitetrack.ingest.db.Storage;
+import dev.invitetrack.storage.H2EventStore;
+import dev.invitetrack.storage.Storage;
 import java.util.UUID;
 
 /** The query contract on embedded H2. */

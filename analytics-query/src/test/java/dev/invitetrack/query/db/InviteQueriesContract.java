@@ -2,8 +2,6 @@ package dev.invitetrack.query.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.invitetrack.ingest.db.Storage;
-import dev.invitetrack.ingest.db.StoredEvent;
 import dev.invitetrack.query.QueryApi;
 import dev.invitetrack.query.api.EventNameList;
 import dev.invitetrack.query.api.EventSeries;
@@ -16,6 +14,8 @@ import dev.invitetrack.query.core.Interval;
 import dev.invitetrack.query.core.InviteAnalytics;
 import dev.invitetrack.query.core.QueryRange;
 import dev.invitetrack.query.db.InviteQueries.UserOrder;
+import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

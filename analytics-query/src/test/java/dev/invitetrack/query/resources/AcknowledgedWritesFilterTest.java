@@ -3,10 +3,10 @@ package dev.invitetrack.query.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.invitetrack.ingest.db.H2EventStore;
-import dev.invitetrack.ingest.db.JournaledEventStore;
-import dev.invitetrack.ingest.db.Storage;
-import dev.invitetrack.ingest.db.TestRows;
+import dev.invitetrack.storage.H2EventStore;
+import dev.invitetrack.storage.JournaledEventStore;
+import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.TestRows;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import jakarta.ws.rs.GET;

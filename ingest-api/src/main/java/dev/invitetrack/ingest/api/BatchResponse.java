@@ -1,6 +1,7 @@
 package dev.invitetrack.ingest.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.invitetrack.web.api.ApiError;
 import java.util.List;
 
 /**

@@ -3,6 +3,7 @@ package dev.invitetrack.ingest.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.invitetrack.web.api.ApiError;
 import java.time.Instant;
 import java.util.List;
 

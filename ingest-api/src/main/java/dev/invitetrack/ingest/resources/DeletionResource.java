@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.hash.Hashing;
 import dev.invitetrack.event.EmailAddresses;
-import dev.invitetrack.ingest.api.ApiException;
 import dev.invitetrack.ingest.api.DeletionResponse;
-import dev.invitetrack.ingest.auth.KeyKind;
-import dev.invitetrack.ingest.auth.RequiresKey;
-import dev.invitetrack.ingest.auth.Workspaces;
-import dev.invitetrack.ingest.db.EventStore;
-import dev.invitetrack.ingest.db.StorageException;
+import dev.invitetrack.storage.EventStore;
+import dev.invitetrack.storage.StorageException;
+import dev.invitetrack.web.api.ApiException;
+import dev.invitetrack.web.auth.KeyKind;
+import dev.invitetrack.web.auth.RequiresKey;
+import dev.invitetrack.web.auth.Workspaces;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -71,7 +71,7 @@ public final class DeletionResource {
         try {
             deleted = deletion.run();
         } catch (StorageException e) {
-            throw new ApiException(503, List.of(dev.invitetrack.ingest.api.ApiError.of("$",
+            throw new ApiException(503, List.of(dev.invitetrack.web.api.ApiError.of("$",
                     "storage is unavailable; nothing was deleted, retry shortly")), Map.of("Retry-After", "1"));
         }
         String hash = Hashing.sha256().hashString(subject, StandardCharsets.UTF_8).toString().substring(0, 16);

@@ -1,8 +1,8 @@
 package dev.invitetrack.ingest.core;
 
-import static dev.invitetrack.ingest.db.TestRows.count;
-import static dev.invitetrack.ingest.db.TestRows.memoryUrl;
-import static dev.invitetrack.ingest.db.TestRows.read;
+import static dev.invitetrack.storage.TestRows.count;
+import static dev.invitetrack.storage.TestRows.memoryUrl;
+import static dev.invitetrack.storage.TestRows.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,12 +13,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.event.EventParser;
-import dev.invitetrack.ingest.api.ApiError;
-import dev.invitetrack.ingest.api.ApiException;
 import dev.invitetrack.ingest.api.BatchResponse;
 import dev.invitetrack.ingest.api.TrackResponse;
-import dev.invitetrack.ingest.db.H2EventStore;
-import dev.invitetrack.ingest.db.Storage;
+import dev.invitetrack.storage.GroupCommitWriter;
+import dev.invitetrack.storage.H2EventStore;
+import dev.invitetrack.storage.Storage;
+import dev.invitetrack.web.api.ApiError;
+import dev.invitetrack.web.api.ApiException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;

@@ -2,8 +2,8 @@ package dev.invitetrack.server.cli;
 
 import dev.invitetrack.config.InvitetrackConfiguration;
 import dev.invitetrack.config.WorkspaceConfig;
-import dev.invitetrack.ingest.auth.KeyRing;
-import dev.invitetrack.ingest.auth.KeysFile;
+import dev.invitetrack.web.auth.KeyRing;
+import dev.invitetrack.web.auth.KeysFile;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import java.nio.file.Path;

@@ -1,7 +1,0 @@
-package dev.invitetrack.ingest.db;
-
-/** The storage backends. Dialect differences live in one class per backend, chosen by this. */
-public enum StorageKind {
-    H2,
-    CLICKHOUSE
-}
