@@ -33,6 +33,6 @@ public final class QueryApi {
         QueryParameters parameters = new QueryParameters(clock);
         QueryResources.register(environment, analytics, parameters);
         environment.jersey().register(new StorageExceptionMapper());
-        environment.jersey().register(new AcknowledgedWritesFilter(storage.events(), READ_YOUR_WRITES_WAIT));
+        environment.jersey().register(new AcknowledgedWritesFilter(storage.writes(), READ_YOUR_WRITES_WAIT));
     }
 }

@@ -1,6 +1,8 @@
 package dev.invitetrack.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,13 +10,14 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * ClickHouse over its HTTP interface: a server of the user's (self-hosted, a cluster node, ClickHouse
  * Cloud) or the local one of {@code scripts/clickhouse-local.sh}. The database is created if missing.
  */
-public class ClickHouseStorageConfig implements StorageConfig {
+public class ClickHouseStorageConfig extends NodeLocalStorageConfig {
     @NotEmpty
     @Pattern(regexp = "https?://.+", message = "must be an http:// or https:// URL of ClickHouse's HTTP interface")
     private String url = "http://127.0.0.1:8123";
@@ -33,18 +36,31 @@ public class ClickHouseStorageConfig implements StorageConfig {
     @Max(64)
     private int maxConnections = 16;
 
-    @Valid
+    /**
+     * The least time between two shipments of the journal to ClickHouse, each a few large INSERTs: ClickHouse
+     * writes a part per INSERT, so a node sends a few large ones a second however many requests it takes. A
+     * query waiting for what was acknowledged before it makes the next shipment leave at once.
+     */
     @NotNull
-    private JournalConfig journal = new JournalConfig();
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    private Duration shipInterval = Duration.milliseconds(200);
 
     /** Absent: one server. Present: a sharded cluster (local tables, Distributed tables over them). */
     @Valid
     private @Nullable ClickHouseClusterConfig cluster;
 
     /**
+     * Whether several invitetrack nodes write to this ClickHouse (each with its own journal and id index). Then
+     * every shipment's ids are also looked up among the ids any node stored ({@code seen_message_ids}), so that a
+     * repeat sent to another node than its original is still stored once. Unset: true with a cluster, false for
+     * one server (set it when several nodes share one server).
+     */
+    private @Nullable Boolean sharedByNodes;
+
+    /**
      * Whether each write's invitees are matched again shortly after it: needed when several invitetrack nodes
      * write at once, where a send and its acceptance stored at the same instant by two nodes could each miss
-     * the other. Unset: on with a cluster, off for one server (set it when several nodes share one server).
+     * the other. Unset: as {@code sharedByNodes}.
      */
     private @Nullable Boolean matchRepair;
 
@@ -108,13 +124,28 @@ public class ClickHouseStorageConfig implements StorageConfig {
     }
 
     @JsonProperty
-    public JournalConfig getJournal() {
-        return journal;
+    public Duration getShipInterval() {
+        return shipInterval;
     }
 
     @JsonProperty
-    public void setJournal(JournalConfig journal) {
-        this.journal = journal;
+    public void setShipInterval(Duration shipInterval) {
+        this.shipInterval = shipInterval;
+    }
+
+    @JsonProperty
+    public @Nullable Boolean getSharedByNodes() {
+        return sharedByNodes;
+    }
+
+    @JsonProperty
+    public void setSharedByNodes(@Nullable Boolean sharedByNodes) {
+        this.sharedByNodes = sharedByNodes;
+    }
+
+    /** {@link #getSharedByNodes()} with its default applied. */
+    public boolean isSharedByNodes() {
+        return sharedByNodes != null ? sharedByNodes : cluster != null;
     }
 
     @JsonProperty
@@ -139,7 +170,7 @@ public class ClickHouseStorageConfig implements StorageConfig {
 
     /** {@link #getMatchRepair()} with its default applied. */
     public boolean repairsMatches() {
-        return matchRepair != null ? matchRepair : cluster != null;
+        return matchRepair != null ? matchRepair : isSharedByNodes();
     }
 
     @Override

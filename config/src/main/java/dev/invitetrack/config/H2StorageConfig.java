@@ -6,16 +6,11 @@ import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Embedded H2: one file database under {@link #getDataDirectory()}, no server to run. */
-public class H2StorageConfig implements StorageConfig {
-    @NotEmpty
-    private String dataDirectory = "./data";
-
+public class H2StorageConfig extends NodeLocalStorageConfig {
     /**
      * H2's page cache, on the Java heap. H2's own 16 MB made full-range aggregates over 1M events 3-5x slower;
      * 64 MB reads as fast as 256 MB here (1M demo events: ~3 s over the year, ~150 ms over 30 days, either
@@ -35,14 +30,14 @@ public class H2StorageConfig implements StorageConfig {
     private int queryCacheSize = 8;
 
     /**
-     * How often H2 writes its changed pages to its file. In between, each commit is made durable by an fsync'd
-     * append to the redo log in {@code <dataDirectory>/h2-redo}; a longer interval writes a page changed by
-     * many commits once, and makes the log replayed after a crash longer.
+     * How often H2's changed pages are written to its file and synced. Until then what H2 took is durable in the
+     * journal, which keeps its segments until a checkpoint covers them; a longer interval writes a page changed
+     * by many transactions once, and leaves more of the journal to apply again after a crash.
      */
     @NotNull
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
-    @MaxDuration(value = 1, unit = TimeUnit.MINUTES)
-    private Duration checkpointInterval = Duration.milliseconds(200);
+    @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
+    private Duration checkpointInterval = Duration.seconds(5);
 
     @JsonProperty
     public Duration getCheckpointInterval() {
@@ -65,16 +60,6 @@ public class H2StorageConfig implements StorageConfig {
     }
 
     @JsonProperty
-    public String getDataDirectory() {
-        return dataDirectory;
-    }
-
-    @JsonProperty
-    public void setDataDirectory(String dataDirectory) {
-        this.dataDirectory = dataDirectory;
-    }
-
-    @JsonProperty
     public int getCacheSizeMegabytes() {
         return cacheSizeMegabytes;
     }
@@ -82,15 +67,6 @@ public class H2StorageConfig implements StorageConfig {
     @JsonProperty
     public void setCacheSizeMegabytes(int cacheSizeMegabytes) {
         this.cacheSizeMegabytes = cacheSizeMegabytes;
-    }
-
-    public Path dataPath() {
-        return Path.of(dataDirectory).toAbsolutePath().normalize();
-    }
-
-    /** The redo log of the commits since H2's last checkpoint. */
-    public Path redoLogPath() {
-        return dataPath().resolve("h2-redo");
     }
 
     @Override

@@ -1,85 +1,53 @@
 package dev.invitetrack.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
-import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDataSize;
-import io.dropwizard.validation.MinDuration;
-import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The local write-ahead journal in front of ClickHouse: when it is used, where it lives and how large it may
- * grow before writes are refused (503). One per node, on a local disk.
+ * The node's journal: every accepted event is appended here and fsync'd before the request is answered, and the
+ * store is fed from it. One per node, on a local persistent disk. {@code mode} and {@code enabled}, settings of
+ * earlier versions, are accepted and ignored: every write goes through the journal.
  */
+@JsonIgnoreProperties({"mode", "enabled"})
 public class JournalConfig {
-    /** When events go through the journal. */
-    public enum Mode {
-        /**
-         * Every commit: a request is answered once its events are fsync'd to the journal, and a background
-         * shipper writes the journal to ClickHouse in large INSERTs every {@code shipInterval}. Queries wait
-         * for what was acknowledged before them, so answers stay read-your-writes.
-         */
-        ALWAYS,
-        /** Only while ClickHouse fails: requests are answered after the INSERT, or after the journal when it fails. */
-        OUTAGES
-    }
+    /** Empty: {@code <dataDirectory>/journal}. */
+    private @Nullable String directory;
 
-    private boolean enabled = true;
-
-    @NotNull
-    private Mode mode = Mode.OUTAGES;
-
-    /** With {@code mode: always}, the least time between two shipments to ClickHouse (each one INSERT per table). */
-    @NotNull
-    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
-    private Duration shipInterval = Duration.milliseconds(200);
-
-    @NotEmpty
-    private String directory = "./data/journal";
-
+    /** How much the journal may hold (events the store has not taken yet) before writes are refused with 503. */
     @NotNull
     @MinDataSize(1)
     private DataSize maxSize = DataSize.gibibytes(1);
 
-    @JsonProperty
-    public boolean isEnabled() {
-        return enabled;
-    }
+    /**
+     * The size of one segment file. Segments every consumer has applied are deleted, so this is about the most
+     * a caught-up journal keeps on disk.
+     */
+    @NotNull
+    @MinDataSize(64 * 1024)
+    private DataSize segmentSize = DataSize.mebibytes(16);
+
+    /**
+     * Events acknowledged but not yet in the store beyond which new writes wait for the store (while it works):
+     * back-pressure instead of an ever longer lag for readers.
+     */
+    @Min(10_000)
+    @Max(100_000_000)
+    private int maxUnappliedEvents = 250_000;
 
     @JsonProperty
-    public void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    @JsonProperty
-    public Mode getMode() {
-        return mode;
-    }
-
-    @JsonProperty
-    public void setMode(Mode mode) {
-        this.mode = mode;
-    }
-
-    @JsonProperty
-    public Duration getShipInterval() {
-        return shipInterval;
-    }
-
-    @JsonProperty
-    public void setShipInterval(Duration shipInterval) {
-        this.shipInterval = shipInterval;
-    }
-
-    @JsonProperty
-    public String getDirectory() {
+    public @Nullable String getDirectory() {
         return directory;
     }
 
     @JsonProperty
-    public void setDirectory(String directory) {
+    public void setDirectory(@Nullable String directory) {
         this.directory = directory;
     }
 
@@ -91,5 +59,31 @@ public class JournalConfig {
     @JsonProperty
     public void setMaxSize(DataSize maxSize) {
         this.maxSize = maxSize;
+    }
+
+    @JsonProperty
+    public DataSize getSegmentSize() {
+        return segmentSize;
+    }
+
+    @JsonProperty
+    public void setSegmentSize(DataSize segmentSize) {
+        this.segmentSize = segmentSize;
+    }
+
+    @JsonProperty
+    public int getMaxUnappliedEvents() {
+        return maxUnappliedEvents;
+    }
+
+    @JsonProperty
+    public void setMaxUnappliedEvents(int maxUnappliedEvents) {
+        this.maxUnappliedEvents = maxUnappliedEvents;
+    }
+
+    /** The journal's directory: the configured one, or {@code journal} under the data directory. */
+    public Path path(Path dataDirectory) {
+        return directory == null || directory.isBlank() ? dataDirectory.resolve("journal")
+                : Path.of(directory).toAbsolutePath().normalize();
     }
 }

@@ -2,10 +2,12 @@ package dev.invitetrack.config;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.nio.file.Path;
 
 /**
- * Where events are stored. The {@code type} field selects the backend; each backend's settings live in
- * its own class, and the code that turns them into a running store lives with the stores (ingest-api).
+ * Where events are stored. The {@code type} field selects the backend; each backend's settings live in its own
+ * class, and the code that turns them into a running store lives in the storage module. Every backend has the
+ * same node-local write path in front of it: the journal and the id index, under the data directory.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = H2StorageConfig.class)
 @JsonSubTypes({
@@ -15,4 +17,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public interface StorageConfig {
     /** A short name for logs and health checks, e.g. {@code h2:/var/lib/invitetrack}. */
     String describe();
+
+    /** The node's local state: the journal, the id index (and H2's file). */
+    Path dataPath();
+
+    JournalConfig getJournal();
+
+    IdIndexConfig getIdIndex();
 }

@@ -7,7 +7,6 @@ import dev.invitetrack.ingest.core.IngestService;
 import dev.invitetrack.ingest.core.RequestBodies;
 import dev.invitetrack.ingest.resources.DeletionResource;
 import dev.invitetrack.ingest.resources.IngestServlet;
-import dev.invitetrack.storage.GroupCommitWriter;
 import dev.invitetrack.storage.RetentionJob;
 import dev.invitetrack.storage.Storage;
 import dev.invitetrack.storage.health.StorageHealthCheck;
@@ -22,21 +21,18 @@ public final class IngestApi {
 
     /**
      * Registers the write endpoints ({@code /v1/track}, {@code /v1/batch} alias {@code /v1/import}, and
-     * Segment's identify, page, screen, group, alias), the group-commit writer and the storage health check.
+     * Segment's identify, page, screen, group, alias), privacy deletions and the storage health check.
      */
-    public static GroupCommitWriter register(Environment environment, IngestConfig config, Storage storage, KeyRing keyRing,
+    public static void register(Environment environment, IngestConfig config, Storage storage, KeyRing keyRing,
             Clock clock) {
-        GroupCommitWriter writer = new GroupCommitWriter(storage.events(), config.getMaxQueuedEvents(),
-                config.getMaxEventsPerCommit(), config.getMinCommitInterval().toJavaDuration(), environment.metrics());
-        environment.lifecycle().manage(writer);
-        IngestService ingest = new IngestService(new EventParser(), writer, config.getCommitTimeout().toJavaDuration());
+        IngestService ingest = new IngestService(new EventParser(), storage.writes(),
+                config.getCommitTimeout().toJavaDuration());
         IngestServlet servlet = new IngestServlet(ingest, new RequestBodies(), new KeyAuthenticator(keyRing), clock,
                 environment.getObjectMapper());
         // Exact paths win over Jersey's /* mapping.
         environment.servlets().addServlet("ingest", servlet).addMapping(IngestServlet.mappings());
-        environment.jersey().register(new DeletionResource(storage.events()));
-        environment.healthChecks().register("storage", new StorageHealthCheck(storage.events(), writer));
-        return writer;
+        environment.jersey().register(new DeletionResource(storage.writes()));
+        environment.healthChecks().register("storage", new StorageHealthCheck(storage.writes(), storage.store()));
     }
 
     /** Starts deleting events older than the retention period, when one is configured. */
@@ -45,7 +41,7 @@ public final class IngestApi {
         if (retention.getMaxAge() == null) {
             return;
         }
-        environment.lifecycle().manage(new RetentionJob(storage.events(), retention.getMaxAge().toJavaDuration(),
+        environment.lifecycle().manage(new RetentionJob(storage.writes(), retention.getMaxAge().toJavaDuration(),
                 retention.getCheckEvery().toJavaDuration(), clock, environment.metrics()));
     }
 }

@@ -7,6 +7,7 @@ import dev.invitetrack.ingest.IngestApi;
 import dev.invitetrack.query.QueryApi;
 import dev.invitetrack.server.cli.DemoDataCommand;
 import dev.invitetrack.server.cli.KeysCommand;
+import dev.invitetrack.server.cli.RebuildIndexCommand;
 import dev.invitetrack.storage.Storage;
 import dev.invitetrack.storage.Storages;
 import dev.invitetrack.web.WebApi;
@@ -46,6 +47,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
         bootstrap.addBundle(new ApiDocsBundle());
         bootstrap.addCommand(new DemoDataCommand());
         bootstrap.addCommand(new KeysCommand());
+        bootstrap.addCommand(new RebuildIndexCommand());
         // Times go out as ISO-8601 text (2020-11-23T22:28:55.111Z), not epoch numbers.
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
@@ -66,16 +68,18 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
             LOG.warn("DEMO KEYS ARE ACTIVE (demo-write-key / demo-read-key): anyone who can reach this port can"
                     + " read and write the demo workspace. Configure your own keys before exposing the server.");
         }
-        Storage storage = Storages.open(configuration.getStorage(), environment.metrics());
-        LOG.info("storage: {}", storage.events().describe());
-        // Registered first so it stops last: the writer drains into the store before the store closes.
+        Clock clock = Clock.systemUTC();
+        Storage storage = Storages.open(configuration.getStorage(), configuration.getIngest(), clock,
+                environment.metrics());
+        LOG.info("storage: {}", storage.store().describe());
+        // Registered first so it stops last, after the server stopped taking requests: the write path drains into the
+        // store, then the store closes.
         environment.lifecycle().manage(new Managed() {
             @Override
             public void stop() {
                 storage.close();
             }
         });
-        Clock clock = Clock.systemUTC();
         WebApi.registerCommon(environment, keyRing);
         IngestApi.register(environment, configuration.getIngest(), storage, keyRing, clock);
         IngestApi.registerRetention(environment, configuration.getRetention(), storage, clock);

@@ -30,6 +30,7 @@ final class AcknowledgedLoad {
     private final AtomicLong offered = new AtomicLong();
     private final String prefix;
     private final int batchSize;
+    private final String padding;
     private AtomicBoolean running;
     private List<Thread> clients;
 
@@ -39,8 +40,14 @@ final class AcknowledgedLoad {
 
     /** Batches of {@code batchSize} events per request; 1 sends single events to /v1/track. */
     AcknowledgedLoad(String prefix, int batchSize) {
+        this(prefix, batchSize, 0);
+    }
+
+    /** The same with a property of {@code paddingChars} characters in each event, to make them larger. */
+    AcknowledgedLoad(String prefix, int batchSize, int paddingChars) {
         this.prefix = prefix;
         this.batchSize = batchSize;
+        this.padding = "x".repeat(paddingChars);
     }
 
     /** Starts {@code count} clients sending to {@code server} until {@link #stop}. */
@@ -70,8 +77,8 @@ final class AcknowledgedLoad {
                 String id = prefix + "-" + client + "-" + sequence.incrementAndGet();
                 String event = """
                         {"event": "invite_sent", "user_id": "u%d", "message_id": "%s", "timestamp": "2024-04-01T10:00:00Z",
-                         "properties": {"invitee_email": "%s@example.com", "invitee_role": "Member"}}""".formatted(
-                        client, id, id);
+                         "properties": {"invitee_email": "%s@example.com", "invitee_role": "Member", "note": "%s"}}\
+                        """.formatted(client, id, id, padding);
                 bodies.put(id, event);
                 ids.add(id);
                 events.append(i == 0 ? "" : ",").append(event);

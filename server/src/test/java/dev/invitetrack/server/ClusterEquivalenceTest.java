@@ -69,16 +69,14 @@ class ClusterEquivalenceTest {
                       type: clickhouse
                       url: %s
                       database: %s
-                      journal:
-                        directory: %s
-                        mode: always
-                        shipInterval: 50ms
+                      dataDirectory: %s
+                      shipInterval: 50ms
                       cluster:
                         name: %s
                         nodeUrls: [%s]
                     ingest:
                       minCommitInterval: 0ms
-                    """.formatted(url, database, work.resolve("journal"), LocalCluster.NAME,
+                    """.formatted(url, database, work.resolve("data"), LocalCluster.NAME,
                     String.join(", ", cluster.nodeUrls())), WORKSPACES_YAML, "WARN");
             node.start();
             nodes.add(node);

@@ -76,14 +76,9 @@ final class ServerProcess {
         throw new IllegalStateException("no VmRSS for " + process.pid());
     }
 
-    /** Starts the server and waits until its health check answers. */
+    /** Starts the server and waits until its health check answers healthy. */
     void start() throws Exception {
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
-                "-cp", System.getProperty("java.class.path"), InvitetrackApplication.class.getName(), "server",
-                work.resolve("config.yml").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()))
-                .start();
+        launch();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
@@ -102,11 +97,31 @@ final class ServerProcess {
         throw new AssertionError("the server did not start:\n" + Files.readString(work.resolve("server.log")));
     }
 
+    /** Starts the server process without waiting for anything. */
+    void launch() throws IOException {
+        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap,
+                "-cp", System.getProperty("java.class.path"), InvitetrackApplication.class.getName(), "server",
+                work.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("server.log").toFile()))
+                .start();
+    }
+
     /** SIGKILL, and waits for the process to be gone. */
     void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The storage health check's JSON (status 200 or 500 alike); null while the admin port does not answer. */
+    JsonNode storageHealthIfUp() throws Exception {
+        try {
+            return storageHealth();
+        } catch (IOException e) {
+            return null;
         }
     }
 

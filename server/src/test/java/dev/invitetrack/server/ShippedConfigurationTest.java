@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
 import dev.invitetrack.config.InvitetrackConfiguration;
-import dev.invitetrack.config.JournalConfig;
 import io.dropwizard.configuration.ConfigurationValidationException;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
@@ -15,8 +14,8 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jackson.Jackson;
-import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +39,14 @@ class ShippedConfigurationTest {
             assertThat(((H2StorageConfig) config.getStorage()).getDataDirectory()).isEqualTo("./data");
         }
         if (System.getenv("INVITETRACK_H2_CHECKPOINT_INTERVAL") == null) {
-            // Commits are durable in the redo log; H2 writes its pages at most this often.
+            // What H2 took is durable in the journal; H2 writes its pages at most this often.
             assertThat(((H2StorageConfig) config.getStorage()).getCheckpointInterval().toMilliseconds())
-                    .isEqualTo(200);
+                    .isEqualTo(5_000);
         }
+        if (System.getenv("INVITETRACK_JOURNAL_MAX_SIZE") == null) {
+            assertThat(config.getStorage().getJournal().getMaxSize().toBytes()).isEqualTo(1L << 30);
+        }
+        assertThat(config.getStorage().getIdIndex().getWindow()).as("ids are kept for ever").isNull();
         if (System.getenv("INVITETRACK_H2_CACHE_MB") == null) {
             // As the README's configuration table says; a larger cache slowed ingest (H2StorageConfig).
             assertThat(((H2StorageConfig) config.getStorage()).getCacheSizeMegabytes()).isEqualTo(64);
@@ -76,12 +79,9 @@ class ShippedConfigurationTest {
             assertThat(storage.getPassword()).isEmpty();
         }
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
-        assertThat(storage.getJournal().isEnabled()).isTrue();
-        if (System.getenv("INVITETRACK_JOURNAL_MODE") == null) {
-            // Requests wait for an fsync of the journal, not for ClickHouse; the shipper batches the INSERTs.
-            assertThat(storage.getJournal().getMode()).isEqualTo(JournalConfig.Mode.ALWAYS);
-            assertThat(storage.getJournal().getShipInterval().toMilliseconds()).isEqualTo(200);
-        }
+        // Requests wait for an fsync of the journal, not for ClickHouse; the applier ships in few large INSERTs.
+        assertThat(storage.getShipInterval().toMilliseconds()).isEqualTo(200);
+        assertThat(storage.isSharedByNodes()).as("one node per server: its id index knows every id").isFalse();
         if (System.getenv("INVITETRACK_MIN_COMMIT_INTERVAL") == null) {
             assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isZero();
         }
@@ -90,9 +90,13 @@ class ShippedConfigurationTest {
         if (System.getenv("INVITETRACK_KEYS_FILE") == null) {
             assertThat(config.getKeysFile()).isEqualTo("./data/keys.json");
         }
-        if (System.getenv("INVITETRACK_JOURNAL_DIR") == null) {
-            assertThat(storage.getJournal().getDirectory()).isEqualTo("./data/journal");
+        if (System.getenv("INVITETRACK_DATA_DIR") == null && System.getenv("INVITETRACK_JOURNAL_DIR") == null) {
+            assertThat(storage.getJournal().path(storage.dataPath())).isEqualTo(Path.of("data", "journal")
+                    .toAbsolutePath());
+            assertThat(storage.getIdIndex().path(storage.dataPath())).isEqualTo(Path.of("data", "id-index")
+                    .toAbsolutePath());
         }
+        assertThat(storage.getIdIndex().getWindow()).as("ids are kept for ever").isNull();
     }
 
     @Test

@@ -51,8 +51,7 @@ final class TestServers {
             }
             case CLICKHOUSE -> {
                 overrides.add(ConfigOverride.config(prefix, "storage.url", ClickHouseForTests.url()));
-                overrides.add(ConfigOverride.config(prefix, "storage.journal.directory",
-                        place.resolve("journal").toString()));
+                overrides.add(ConfigOverride.config(prefix, "storage.dataDirectory", place.toString()));
                 overrides.add(ConfigOverride.config(prefix, "storage.database", "e2e_" + Hashing.sha256()
                         .hashString(place.toAbsolutePath().toString(), StandardCharsets.UTF_8).toString()
                         .substring(0, 16)));

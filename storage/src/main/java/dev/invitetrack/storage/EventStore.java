@@ -1,76 +1,63 @@
 package dev.invitetrack.storage;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Durable storage of events, exactly once per (workspace, message id). Implementations are used by a
- * single writer thread at a time (the group-commit writer) but must tolerate concurrent readers.
+ * A store the journal is applied to (H2, ClickHouse): events already found new by the id index, and deletions,
+ * in journal order, each write together with the journal range it applies. Called by one thread at a time (the
+ * store's applier), except for the reads ({@link #appliedPosition}, {@link #forEachStoredId}, {@link #ping}),
+ * which may run beside it.
  */
 public interface EventStore extends AutoCloseable {
     /** Creates or upgrades the schema; safe to call on every start. */
     void migrate();
 
-    /**
-     * Writes all rows in one transaction and returns, for each row in order, whether it was new
-     * ({@code true}) or a repeat of a message id already stored in its workspace ({@code false}; a repeat
-     * inside {@code rows} itself counts as a repeat too). Returns only after the transaction is durable
-     * (H2 opened with deferred writes: committed; {@link CheckpointedEventStore} around it logs it durably).
-     *
-     * @throws StorageException when nothing was written; then no row of this call was stored
-     */
-    boolean[] write(List<StoredEvent> rows);
+    /** Where the store stands in journal {@code journalId} ({@link AppliedPosition#NONE} when it never saw it). */
+    AppliedPosition appliedPosition(String journalId);
 
     /**
-     * For each row in order, whether its message id is already stored in its workspace (deleted ones
-     * included: they stay taken). A read: it does not wait for a write in progress, and sees what was
-     * committed before it began.
+     * Stores events and records that the journal is applied through {@code range.last()}. The events are new:
+     * the id index let through only ids it did not hold, so the store checks no key.
      *
-     * @throws StorageException when the store could not be asked
+     * @throws StorageException when the write failed; the applier writes the same range again
      */
-    boolean[] alreadyStored(List<StoredEvent> rows);
+    void write(List<StoredEvent> rows, JournalRange range);
 
     /**
-     * Deletes every event of one person in one workspace, for privacy requests: the events the user sent
-     * ({@code user_id}) and, with {@link #deleteInvitee}, the invites sent to an address and its acceptances.
-     * The exactly-once keys stay, holding no personal data, so a client retry cannot bring an event back.
+     * Deletes every event the user sent in the workspace (privacy), with what was derived from them, keeping
+     * their ids as taken; records the range.
      *
      * @return how many events were deleted
-     * @throws StorageException when the store could not delete
      */
-    long deleteUser(String workspaceId, String userId);
+    long deleteUser(String workspaceId, String userId, JournalRange range);
 
-    /** Deletes the events whose normalized invitee email is {@code email}; see {@link #deleteUser}. */
-    long deleteInvitee(String workspaceId, String email);
+    /** Deletes the invites to a normalized address and their acceptances; see {@link #deleteUser}. */
+    long deleteInvitee(String workspaceId, String email, JournalRange range);
 
     /**
      * Retention: deletes every event, in every workspace, whose time is before {@code cutoff}, with what was
-     * derived from it. Unlike a privacy deletion it keeps no exactly-once key: an expired event sent again is
-     * stored again, and goes at the next run.
+     * derived from it and its id.
      *
      * @return how many events were deleted
-     * @throws StorageException when the store could not delete
      */
-    long deleteOlderThan(Instant cutoff);
+    long deleteOlderThan(Instant cutoff, JournalRange range);
 
     /**
-     * Waits until every write acknowledged before this call can be read, for read-your-writes queries over a
-     * store that acknowledges before the data is queryable; at most {@code timeout}.
-     *
-     * @return whether it got there in time (true at once for stores that are read what they acknowledge)
-     */
-    default boolean awaitAcknowledgedWrites(Duration timeout) {
-        return true;
-    }
-
-    /**
-     * Makes every write that returned before this call durable in the store's own files. A no-op for stores
-     * whose writes are durable when they return; H2 opened with deferred writes writes and syncs its pages.
-     *
-     * @throws StorageException when the store could not make them durable
+     * Makes every write that returned before this call durable in the store's own files (H2: a checkpoint); a
+     * no-op where a write is durable when it returns.
      */
     default void flush() {}
+
+    /** Receives stored ids in {@link #forEachStoredId}. */
+    @FunctionalInterface
+    interface StoredIdSink {
+        void accept(String workspaceId, String messageId, Instant timestamp, @Nullable Instant receivedAt);
+    }
+
+    /** Every id the store holds or keeps as taken (deleted by a privacy request), for a rebuild of the id index. */
+    void forEachStoredId(StoredIdSink sink);
 
     /** Cheap liveness probe for health checks. */
     void ping();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import dev.invitetrack.storage.write.WritePath;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,21 +16,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes events older than the retention period: once at start, then at a fixed interval. Every node may
- * run it; a second run finds nothing left to delete. A failed run is logged and retried at the next one.
+ * Deletes events older than the retention period: once at start, then at a fixed interval. A run is journaled like
+ * a write, so the store applies it after every event acknowledged before it, and the id index frees the ids of
+ * the expired events. Every node may run it; a second run finds nothing left to delete. A failed run is logged and
+ * retried at the next one.
  */
 public final class RetentionJob implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
 
-    private final EventStore store;
+    /** How long a run may take before the job stops waiting for it (it goes on, and the next run finds less). */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
+    private final WritePath writes;
     private final Duration maxAge;
     private final Duration interval;
     private final Clock clock;
     private final Counter deleted;
     private ScheduledExecutorService scheduler;
 
-    public RetentionJob(EventStore store, Duration maxAge, Duration interval, Clock clock, MetricRegistry metrics) {
-        this.store = requireNonNull(store, "store is null");
+    public RetentionJob(WritePath writes, Duration maxAge, Duration interval, Clock clock, MetricRegistry metrics) {
+        this.writes = requireNonNull(writes, "writes is null");
         this.maxAge = requireNonNull(maxAge, "maxAge is null");
         this.interval = requireNonNull(interval, "interval is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -39,7 +45,7 @@ public final class RetentionJob implements Managed {
     /** One run: deletes what is older than the period now; returns how many events went. */
     public long runOnce() {
         Instant cutoff = clock.instant().minus(maxAge);
-        long count = store.deleteOlderThan(cutoff);
+        long count = writes.expireBefore(cutoff, RUN_TIMEOUT);
         deleted.inc(count);
         if (count > 0) {
             LOG.info("retention: deleted {} events older than {} (kept for {} days)", count, cutoff, maxAge.toDays());

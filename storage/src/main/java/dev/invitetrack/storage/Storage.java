@@ -2,18 +2,28 @@ package dev.invitetrack.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.invitetrack.storage.write.WritePath;
 import org.jdbi.v3.core.Jdbi;
 
-/** A running backend: the event store for writes and the JDBI handle the query side reads through. */
-public record Storage(StorageKind kind, EventStore events, Jdbi jdbi) implements AutoCloseable {
+/**
+ * A running backend: the write path that takes events (journal, id index, applier), the store it feeds, and the
+ * JDBI handle the query side reads through.
+ */
+public record Storage(StorageKind kind, WritePath writes, EventStore store, Jdbi jdbi) implements AutoCloseable {
     public Storage {
         requireNonNull(kind, "kind is null");
-        requireNonNull(events, "events is null");
+        requireNonNull(writes, "writes is null");
+        requireNonNull(store, "store is null");
         requireNonNull(jdbi, "jdbi is null");
     }
 
+    /** Stops the write path (it drains into the store), then closes the store. */
     @Override
     public void close() {
-        events.close();
+        try {
+            writes.close();
+        } finally {
+            store.close();
+        }
     }
 }

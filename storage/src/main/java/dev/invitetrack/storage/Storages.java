@@ -3,36 +3,89 @@ package dev.invitetrack.storage;
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
-import dev.invitetrack.config.JournalConfig;
+import dev.invitetrack.config.IngestConfig;
 import dev.invitetrack.config.StorageConfig;
+import dev.invitetrack.storage.clickhouse.ClickHouseEventStore;
+import dev.invitetrack.storage.h2.H2Database;
+import dev.invitetrack.storage.h2.H2EventStore;
+import dev.invitetrack.storage.write.WritePath;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
 
-/** Turns storage configuration into a running, migrated backend. */
+/** Turns storage configuration into a running, migrated backend with its write path started. */
 public final class Storages {
+    /** Events per H2 transaction of the applier. */
+    static final int H2_EVENTS_PER_WRITE = 10_000;
+    /** Events per ClickHouse shipment: the driver holds a shipment's VALUES text on the heap. */
+    static final int CLICKHOUSE_EVENTS_PER_WRITE = 20_000;
+
     private Storages() {}
 
-    public static Storage open(StorageConfig config, MetricRegistry metrics) {
+    public static Storage open(StorageConfig config, IngestConfig ingest, Clock clock, MetricRegistry metrics) {
+        Backend backend = backend(config, ingest, metrics);
+        return start(backend.kind(), backend.store(), backend.jdbi(), backend.settings(), clock, metrics);
+    }
+
+    /** A store, migrated, with what its write path would be given; nothing started. */
+    public record Backend(StorageKind kind, EventStore store, Jdbi jdbi, WritePath.Settings settings) {}
+
+    /** Opens and migrates the configured store without starting a write path (the offline commands). */
+    public static Backend backend(StorageConfig config, IngestConfig ingest, MetricRegistry metrics) {
         if (config instanceof H2StorageConfig h2) {
-            Storage storage = H2EventStore.open(h2, true);
-            try {
-                return new Storage(storage.kind(), new CheckpointedEventStore(storage.events(), h2.redoLogPath(),
-                        h2.getCheckpointInterval().toJavaDuration(), metrics), storage.jdbi());
-            } catch (RuntimeException e) {
-                storage.events().close();
-                throw e;
-            }
+            H2EventStore store = new H2EventStore(H2Database.open(h2));
+            return new Backend(StorageKind.H2, store, store.database().jdbi(), settings(config, ingest,
+                    h2.getCheckpointInterval().toJavaDuration(), H2_EVENTS_PER_WRITE, Duration.ZERO));
         }
         if (config instanceof ClickHouseStorageConfig clickHouse) {
-            Storage storage = ClickHouseEventStore.open(clickHouse, metrics);
-            JournalConfig journal = clickHouse.getJournal();
-            if (!journal.isEnabled()) {
-                return storage;
-            }
-            return new Storage(storage.kind(), new JournaledEventStore(storage.events(),
-                    Path.of(journal.getDirectory()), journal.getMaxSize().toBytes(),
-                    journal.getMode() == JournalConfig.Mode.ALWAYS, journal.getShipInterval().toJavaDuration(),
-                    metrics), storage.jdbi());
+            ClickHouseEventStore store = ClickHouseEventStore.open(clickHouse, metrics);
+            return new Backend(StorageKind.CLICKHOUSE, store, store.jdbi(), settings(config, ingest,
+                    Duration.ofSeconds(1), CLICKHOUSE_EVENTS_PER_WRITE, clickHouse.getShipInterval().toJavaDuration()));
         }
         throw new IllegalArgumentException("unsupported storage type: " + config.getClass().getSimpleName());
+    }
+
+    /** The write path's settings from the configuration. */
+    public static WritePath.Settings settings(StorageConfig config, IngestConfig ingest,
+            Duration storeCheckpointInterval, int eventsPerStoreWrite, Duration minStoreWriteInterval) {
+        // H2's redo log of versions before the journal came first; its events are imported once, then it goes.
+        List<Path> legacy = config instanceof H2StorageConfig ? List.of(config.dataPath().resolve("h2-redo"))
+                : List.of();
+        return new WritePath.Settings(
+                config.getJournal().path(config.dataPath()),
+                config.getJournal().getSegmentSize().toBytes(),
+                config.getJournal().getMaxSize().toBytes(),
+                config.getJournal().getMaxUnappliedEvents(),
+                config.getIdIndex().path(config.dataPath()),
+                config.getIdIndex().getCacheSize().toBytes(),
+                config.getIdIndex().getFlushInterval().toJavaDuration(),
+                config.getIdIndex().getWindow() == null ? null : config.getIdIndex().getWindow().toJavaDuration(),
+                storeCheckpointInterval,
+                eventsPerStoreWrite,
+                minStoreWriteInterval,
+                ingest.getMaxQueuedEvents(),
+                ingest.getMaxEventsPerCommit(),
+                ingest.getMinCommitInterval().toJavaDuration(),
+                legacy);
+    }
+
+    /** Migrates the store and starts a write path in front of it. */
+    public static Storage start(StorageKind kind, EventStore store, Jdbi jdbi, WritePath.Settings settings, Clock clock,
+            MetricRegistry metrics) {
+        WritePath writes = null;
+        try {
+            store.migrate();
+            writes = new WritePath(settings, store, clock, metrics);
+            writes.start();
+            return new Storage(kind, writes, store, jdbi);
+        } catch (RuntimeException e) {
+            if (writes != null) {
+                writes.close();
+            }
+            store.close();
+            throw e;
+        }
     }
 }

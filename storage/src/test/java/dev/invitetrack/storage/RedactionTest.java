@@ -2,6 +2,8 @@ package dev.invitetrack.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.invitetrack.storage.h2.H2Database;
+import dev.invitetrack.storage.h2.H2EventStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +23,12 @@ class RedactionTest {
     @Test
     void aStoreErrorAboutARowDoesNotCarryItsValues() {
         String secret = "w".repeat(60) + "secret";
-        try (Storage storage = H2EventStore.open(TestRows.memoryUrl(), "test")) {
+        try (H2EventStore store = new H2EventStore(H2Database.open(TestRows.memoryUrl(), "test"))) {
+            store.migrate();
             StoredEvent row = new StoredEvent(secret, "m-1", "invite_sent", "user-1", null, TestRows.T0, TestRows.T0,
                     null, "private.person@example.com", null, null, "{}", "{}");
             try {
-                storage.events().write(List.of(row));
+                store.write(List.of(row), new JournalRange("j", 1, 1));
                 throw new AssertionError("a 66-character workspace id must fail");
             } catch (StorageException e) {
                 assertThat(e.getMessage()).startsWith("H2 write failed").doesNotContain("secret")

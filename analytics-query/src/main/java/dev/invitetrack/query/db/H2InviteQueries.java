@@ -1,12 +1,22 @@
 package dev.invitetrack.query.db;
 
 import dev.invitetrack.query.core.Interval;
+import dev.invitetrack.query.core.QueryRange;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The H2 dialect of {@link InviteQueries}. Times are epoch milliseconds. Invite aggregates read
  * {@code invite_sends}, where the store keeps every send with its first acceptance (see V4__invite_sends.sql),
- * through an index that covers them; other events are read from {@code events}.
+ * through an index that covers them; other events are read from {@code events} through its time indexes.
  */
 public final class H2InviteQueries extends SqlInviteQueries {
     /**
@@ -80,32 +90,43 @@ public final class H2InviteQueries extends SqlInviteQueries {
             """;
 
     /** Sends with their first acceptance within the window and who accepted (ties: the smallest user id). */
-    private static final String FUNNEL_TEMPLATE = """
+    private static final String FUNNEL = """
             WITH sends AS (
                 SELECT s.ts,
-                       CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_ts END AS accepted_ts,
-                       CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_user END AS accepted_user
+                       CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_ts END AS accepted_ts
                   FROM invite_sends s
                  WHERE s.workspace_id = :workspace
                    AND s.ts >= :from AND s.ts < :to
                    <roleFilter>
-            ), steps AS (
-                SELECT ts, accepted_ts, <activated> AS activated_ts FROM sends
             )
-            SELECT COUNT(*) AS sent, COUNT(accepted_ts) AS accepted, COUNT(activated_ts) AS activated,
+            SELECT COUNT(*) AS sent, COUNT(accepted_ts) AS accepted, 0 AS activated,
                    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY accepted_ts - ts) AS accept_median,
                    PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY accepted_ts - ts) AS accept_p90,
-                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY activated_ts - accepted_ts) AS activate_median,
-                   PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY activated_ts - accepted_ts) AS activate_p90
-              FROM steps
+                   CAST(NULL AS BIGINT) AS activate_median, CAST(NULL AS BIGINT) AS activate_p90
+              FROM sends
             """;
 
-    /** The accepted user's first event other than the acceptance, before the send's window closes. */
-    private static final String ACTIVATED = """
-            (SELECT MIN(e.ts) FROM events e
-              WHERE e.workspace_id = :workspace AND e.user_id = sends.accepted_user
-                AND e.event_name <> 'invite_accepted'
-                AND e.ts >= sends.accepted_ts AND e.ts < sends.ts + :window)""";
+    /** The sends of the funnel one by one, for the activation step. */
+    private static final String ACCEPTED_SENDS = """
+            SELECT s.ts,
+                   CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_ts END AS accepted_ts,
+                   CASE WHEN s.accepted_ts < s.ts + :window THEN s.accepted_user END AS accepted_user
+              FROM invite_sends s
+             WHERE s.workspace_id = :workspace
+               AND s.ts >= :from AND s.ts < :to
+               <roleFilter>
+            """;
+
+    /**
+     * Every event other than an acceptance that a user sent between the range's start and the end of the last
+     * send's window, read in time order through the workspace's time index (which holds the user id): the activation
+     * step looks each accepted user's events up among them.
+     */
+    private static final String ACTIVITY = """
+            SELECT user_id, ts FROM events
+             WHERE workspace_id = :workspace AND ts >= :from AND ts < :to + :window
+               AND event_name <> 'invite_accepted' AND user_id IS NOT NULL
+            """;
 
     private static final String OFFSET_OF_TS = OFFSET.replace("<local>", LOCAL.replace("<ts>", "ts"));
 
@@ -120,11 +141,106 @@ public final class H2InviteQueries extends SqlInviteQueries {
             case BY_ROLE -> BY_ROLE;
             case BY_USER -> BY_USER;
             case INVITE_BUCKETS -> INVITE_BUCKETS.replace("<offset>", OFFSET_OF_TS);
-            case FUNNEL -> FUNNEL_TEMPLATE.replace("<activated>", "CAST(NULL AS BIGINT)");
-            case FUNNEL_WITH_ACTIVATION -> FUNNEL_TEMPLATE.replace("<activated>", ACTIVATED);
+            case FUNNEL, FUNNEL_WITH_ACTIVATION -> FUNNEL;
             case EVENT_BUCKETS -> EVENT_BUCKETS.replace("<offset>", OFFSET_OF_TS);
             case EVENT_NAMES -> EVENT_NAMES;
         };
+    }
+
+    /**
+     * With the activation step, computed here from two range scans rather than per send in SQL: H2 keeps no index of
+     * events by user (a random-key B-tree insert per event would halve its ingest), so each accepted user's first
+     * other event at or after the acceptance and before the send's window closes is found among the users' events
+     * of the range, sorted per user. The same definitions as the SQL of the other steps; percentiles interpolate as
+     * PERCENTILE_CONT does.
+     */
+    @Override
+    public FunnelCounts funnel(String workspaceId, QueryRange range, boolean activation) {
+        if (!activation) {
+            return super.funnel(workspaceId, range, false);
+        }
+        return jdbi.withHandle(handle -> {
+            List<AcceptedSend> sends = invites(handle, ACCEPTED_SENDS, workspaceId, range)
+                    .map((rs, ctx) -> new AcceptedSend(rs.getLong("ts"), nullableLong(rs, "accepted_ts"),
+                            rs.getString("accepted_user")))
+                    .list();
+            Map<String, List<Long>> activity = new HashMap<>();
+            for (AcceptedSend send : sends) {
+                if (send.acceptedUser() != null) {
+                    activity.putIfAbsent(send.acceptedUser(), new ArrayList<>());
+                }
+            }
+            if (!activity.isEmpty()) {
+                handle.createQuery(ACTIVITY)
+                        .bind("workspace", workspaceId)
+                        .bind("from", range.from().toEpochMilli())
+                        .bind("to", range.to().toEpochMilli())
+                        .bind("window", range.window().toMillis())
+                        .map((rs, ctx) -> {
+                            List<Long> times = activity.get(rs.getString(1));
+                            if (times != null) {
+                                times.add(rs.getLong(2));
+                            }
+                            return 0;
+                        })
+                        .forEach(ignored -> { });
+                activity.values().forEach(Collections::sort);
+            }
+            long window = range.window().toMillis();
+            List<Long> acceptDelays = new ArrayList<>();
+            List<Long> activateDelays = new ArrayList<>();
+            for (AcceptedSend send : sends) {
+                if (send.acceptedTs() == null) {
+                    continue;
+                }
+                acceptDelays.add(send.acceptedTs() - send.ts());
+                List<Long> times = send.acceptedUser() == null ? null : activity.get(send.acceptedUser());
+                if (times == null) {
+                    continue;
+                }
+                int at = Collections.binarySearch(times, send.acceptedTs());
+                int first = at >= 0 ? firstIndexOf(times, at) : -at - 1;
+                if (first < times.size() && times.get(first) < send.ts() + window) {
+                    activateDelays.add(times.get(first) - send.acceptedTs());
+                }
+            }
+            Collections.sort(acceptDelays);
+            Collections.sort(activateDelays);
+            return new FunnelCounts(sends.size(), acceptDelays.size(), activateDelays.size(),
+                    percentile(acceptDelays, "0.5"), percentile(acceptDelays, "0.9"), percentile(activateDelays, "0.5"),
+                    percentile(activateDelays, "0.9"));
+        });
+    }
+
+    private record AcceptedSend(long ts, @Nullable Long acceptedTs, @Nullable String acceptedUser) {}
+
+    private static @Nullable Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    /** The first of equal values at or before {@code index} in a sorted list. */
+    private static int firstIndexOf(List<Long> sorted, int index) {
+        int first = index;
+        while (first > 0 && sorted.get(first - 1).equals(sorted.get(index))) {
+            first--;
+        }
+        return first;
+    }
+
+    /** A percentile of sorted values, interpolated linearly between ranks as PERCENTILE_CONT; null without values. */
+    static @Nullable Double percentile(List<Long> sorted, String fraction) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        BigDecimal rank = new BigDecimal(fraction).multiply(BigDecimal.valueOf(sorted.size() - 1));
+        int lower = rank.intValue();
+        BigDecimal low = BigDecimal.valueOf(sorted.get(lower));
+        if (lower + 1 >= sorted.size()) {
+            return low.doubleValue();
+        }
+        BigDecimal high = BigDecimal.valueOf(sorted.get(lower + 1));
+        return low.add(rank.subtract(BigDecimal.valueOf(lower)).multiply(high.subtract(low))).doubleValue();
     }
 
     @Override

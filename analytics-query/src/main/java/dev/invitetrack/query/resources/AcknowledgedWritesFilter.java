@@ -2,7 +2,7 @@ package dev.invitetrack.query.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.invitetrack.storage.EventStore;
+import dev.invitetrack.storage.write.WritePath;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -12,9 +12,9 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import java.time.Duration;
 
 /**
- * Read-your-writes over a store that acknowledges events before they can be queried (ClickHouse with the
- * journal first): a query first waits, at most {@code maxWait}, until every event acknowledged before it
- * is queryable. Should that take longer (storage is failing or far behind), the query answers with what is
+ * Read-your-writes: events are acknowledged once journaled, before the store has them, so a query first waits, at
+ * most {@code maxWait}, until every event acknowledged before it is in the store. Should that take longer (storage
+ * is failing or far behind), the query answers with what is
  * stored and says so in the {@value #LAGGING_HEADER} header.
  */
 @ReadsEvents
@@ -23,17 +23,17 @@ public final class AcknowledgedWritesFilter implements ContainerRequestFilter, C
     public static final String LAGGING_HEADER = "Invitetrack-Lagging";
     private static final String LAGGING = AcknowledgedWritesFilter.class.getName() + ".lagging";
 
-    private final EventStore store;
+    private final WritePath writes;
     private final Duration maxWait;
 
-    public AcknowledgedWritesFilter(EventStore store, Duration maxWait) {
-        this.store = requireNonNull(store, "store is null");
+    public AcknowledgedWritesFilter(WritePath writes, Duration maxWait) {
+        this.writes = requireNonNull(writes, "writes is null");
         this.maxWait = requireNonNull(maxWait, "maxWait is null");
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!store.awaitAcknowledgedWrites(maxWait)) {
+        if (!writes.awaitAcknowledged(maxWait)) {
             request.setProperty(LAGGING, Boolean.TRUE);
         }
     }

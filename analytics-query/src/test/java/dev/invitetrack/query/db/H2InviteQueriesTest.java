@@ -1,13 +1,19 @@
 package dev.invitetrack.query.db;
 
-import dev.invitetrack.storage.H2EventStore;
 import dev.invitetrack.storage.Storage;
-import java.util.UUID;
+import dev.invitetrack.storage.testing.TestStorages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 
 /** The query contract on embedded H2. */
 class H2InviteQueriesTest extends InviteQueriesContract {
     @Override
     protected Storage storage() {
-        return H2EventStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "test");
+        try {
+            return TestStorages.h2(Files.createTempDirectory("h2-queries-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -16,6 +16,7 @@ import dev.invitetrack.query.core.QueryRange;
 import dev.invitetrack.query.db.InviteQueries.UserOrder;
 import dev.invitetrack.storage.Storage;
 import dev.invitetrack.storage.StoredEvent;
+import dev.invitetrack.storage.testing.TestStorages;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -69,7 +70,7 @@ public abstract class InviteQueriesContract {
     @BeforeEach
     void load() {
         storage = fresh();
-        storage.events().write(january());
+        TestStorages.write(storage, january());
         analytics = new InviteAnalytics(QueryApi.queriesFor(storage));
     }
 
@@ -223,7 +224,7 @@ public abstract class InviteQueriesContract {
     @Test
     void bucketsFollowTheTimeZoneAcrossDaylightSavingChanges() {
         ZoneId newYork = ZoneId.of("America/New_York");
-        storage.events().write(List.of(
+        TestStorages.write(storage, List.of(
                 send("dst-1", "dora", "d1@x.example", null, "2024-03-10T04:59:00Z"), // 23:59 EST, the 9th
                 send("dst-2", "dora", "d2@x.example", null, "2024-03-10T05:00:00Z"), // 00:00 EST, the 10th
                 send("dst-3", "dora", "d3@x.example", null, "2024-03-11T03:59:00Z"), // 23:59 EDT, the 10th
@@ -307,7 +308,7 @@ public abstract class InviteQueriesContract {
         for (List<List<StoredEvent>> commits : List.of(chunks(newestFirst, 1), chunks(shuffled, 2),
                 chunks(oldestFirst, 1))) {
             Storage arrived = fresh();
-            commits.forEach(commit -> arrived.events().write(commit));
+            commits.forEach(commit -> TestStorages.write(arrived, commit));
             InviteAnalytics other = new InviteAnalytics(QueryApi.queriesFor(arrived));
             assertThat(answers(other, week, day)).isEqualTo(expected);
         }
@@ -326,7 +327,7 @@ public abstract class InviteQueriesContract {
                     Instant.parse("2024-01-15T01:00:00Z"), Instant.now(), null, "t@x.example", null, null, "{}", "{}");
             StoredEvent active = other("t-p", "amy", null, "project_created", "2024-01-15T02:00:00Z");
             List<StoredEvent> order = sendFirst ? List.of(sent, zed, amy, active) : List.of(zed, amy, active, sent);
-            order.forEach(event -> tie.events().write(List.of(event)));
+            order.forEach(event -> TestStorages.write(tie, List.of(event)));
             InviteFunnel funnel = new InviteAnalytics(QueryApi.queriesFor(tie))
                     .funnel("w", january(null, Duration.ofDays(7)), true);
             assertThat(funnel.steps()).extracting(InviteFunnel.Step::count).containsExactly(1L, 1L, 1L);

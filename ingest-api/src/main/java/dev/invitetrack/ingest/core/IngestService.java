@@ -12,9 +12,10 @@ import dev.invitetrack.event.ParseResult;
 import dev.invitetrack.event.Warning;
 import dev.invitetrack.ingest.api.BatchResponse;
 import dev.invitetrack.ingest.api.TrackResponse;
-import dev.invitetrack.storage.GroupCommitWriter;
-import dev.invitetrack.storage.OverloadedException;
+import dev.invitetrack.storage.StorageException;
 import dev.invitetrack.storage.StoredEvent;
+import dev.invitetrack.storage.write.OverloadedException;
+import dev.invitetrack.storage.write.WritePath;
 import dev.invitetrack.web.api.ApiError;
 import dev.invitetrack.web.api.ApiException;
 import java.time.Duration;
@@ -30,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Validates events, hands them to the group-commit writer and waits until they are durable. Every
- * outcome other than success is an {@link ApiException} with the documented status. Thread-safe.
+ * Validates events, hands them to the write path and waits until they are durable (journaled). Every outcome
+ * other than success is an {@link ApiException} with the documented status. Thread-safe.
  */
 public final class IngestService {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
@@ -41,12 +42,12 @@ public final class IngestService {
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private final EventParser parser;
-    private final GroupCommitWriter writer;
+    private final WritePath writes;
     private final Duration commitTimeout;
 
-    public IngestService(EventParser parser, GroupCommitWriter writer, Duration commitTimeout) {
+    public IngestService(EventParser parser, WritePath writes, Duration commitTimeout) {
         this.parser = requireNonNull(parser, "parser is null");
-        this.writer = requireNonNull(writer, "writer is null");
+        this.writes = requireNonNull(writes, "writes is null");
         this.commitTimeout = requireNonNull(commitTimeout, "commitTimeout is null");
     }
 
@@ -136,10 +137,12 @@ public final class IngestService {
     private boolean[] store(List<StoredEvent> rows) {
         CompletableFuture<boolean[]> done;
         try {
-            done = writer.submit(rows);
+            done = writes.submit(rows);
         } catch (OverloadedException e) {
             throw new ApiException(429, List.of(ApiError.of("$", "overloaded: " + e.getMessage()
                     + "; retry after the Retry-After seconds")), Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        } catch (StorageException e) {
+            throw unavailable(e.getMessage());
         } catch (IllegalStateException e) {
             throw unavailable("the server is shutting down; retry on another node or shortly");
         }
@@ -151,7 +154,8 @@ public final class IngestService {
                     + " s; retry with the same message_id");
         } catch (ExecutionException e) {
             LOG.warn("write failed: {}", e.getCause().getMessage());
-            throw unavailable("storage is unavailable; nothing was stored, retry shortly");
+            throw unavailable(e.getCause() instanceof StorageException storage && storage.getMessage() != null
+                    ? storage.getMessage() : "storage is unavailable; nothing was stored, retry shortly");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting for storage; retry with the same message_id");

@@ -1,12 +1,10 @@
 package dev.invitetrack.ingest.core;
 
 import static dev.invitetrack.storage.TestRows.count;
-import static dev.invitetrack.storage.TestRows.memoryUrl;
 import static dev.invitetrack.storage.TestRows.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,37 +13,44 @@ import dev.invitetrack.event.EventLimits;
 import dev.invitetrack.event.EventParser;
 import dev.invitetrack.ingest.api.BatchResponse;
 import dev.invitetrack.ingest.api.TrackResponse;
-import dev.invitetrack.storage.GroupCommitWriter;
-import dev.invitetrack.storage.H2EventStore;
 import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.testing.TestStorages;
 import dev.invitetrack.web.api.ApiError;
 import dev.invitetrack.web.api.ApiException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IngestServiceTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Instant RECEIVED = Instant.parse("2024-05-01T12:00:00Z");
 
+    @TempDir
+    Path data;
+
     private Storage storage;
-    private GroupCommitWriter writer;
     private IngestService ingest;
 
     @BeforeEach
     void start() {
-        storage = H2EventStore.open(memoryUrl(), "test");
-        writer = new GroupCommitWriter(storage.events(), 10_000, 1_000, new MetricRegistry());
-        writer.start();
-        ingest = new IngestService(new EventParser(), writer, Duration.ofSeconds(20));
+        storage = TestStorages.h2(data);
+        ingest = new IngestService(new EventParser(), storage.writes(), Duration.ofSeconds(20));
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
-        writer.stop();
+    void stop() {
         storage.close();
+    }
+
+    /** The store, once it holds everything acknowledged so far. */
+    private Jdbi stored() {
+        TestStorages.awaitApplied(storage);
+        return storage.jdbi();
     }
 
     private static JsonNode json(String text) {
@@ -68,7 +73,7 @@ class IngestServiceTest {
         assertThat(response.timestamp()).isEqualTo(Instant.parse("2024-05-01T10:00:00.250Z"));
         assertThat(response.duplicate()).isFalse();
         assertThat(response.warnings()).isEmpty();
-        assertThat(read(storage.jdbi(), "acme", "m-1"))
+        assertThat(read(stored(), "acme", "m-1"))
                 .containsEntry("user_id", "u1")
                 .containsEntry("ts", Instant.parse("2024-05-01T10:00:00.250Z").toEpochMilli())
                 .containsEntry("received_at", RECEIVED.toEpochMilli());
@@ -91,7 +96,7 @@ class IngestServiceTest {
         TrackResponse response = ingest.track("acme", json("{'event':'signup','user_id':'u1'}"), RECEIVED);
 
         assertThat(response.messageId()).isNotBlank();
-        assertThat(count(storage.jdbi(), "acme", response.messageId())).isEqualTo(1);
+        assertThat(count(stored(), "acme", response.messageId())).isEqualTo(1);
     }
 
     @Test
@@ -107,7 +112,7 @@ class IngestServiceTest {
             assertThat(warning.field()).isEqualTo("message_id");
             assertThat(warning.message()).contains("already received");
         });
-        assertThat(count(storage.jdbi())).isEqualTo(1);
+        assertThat(count(stored())).isEqualTo(1);
     }
 
     @Test
@@ -117,7 +122,7 @@ class IngestServiceTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.errors()).extracting(ApiError::field).containsExactly("user_id");
                 });
-        assertThat(count(storage.jdbi())).isZero();
+        assertThat(count(stored())).isZero();
     }
 
     @Test
@@ -139,9 +144,9 @@ class IngestServiceTest {
         assertThat(response.errors()).extracting(ApiError::index, ApiError::field).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(1, "batch[1].user_id"),
                 org.assertj.core.groups.Tuple.tuple(2, "batch[2].properties.invitee_email"));
-        assertThat(count(storage.jdbi())).isEqualTo(2);
-        assertThat(count(storage.jdbi(), "acme", "b-0")).isEqualTo(1);
-        assertThat(count(storage.jdbi(), "acme", "b-3")).isEqualTo(1);
+        assertThat(count(stored())).isEqualTo(2);
+        assertThat(count(stored(), "acme", "b-0")).isEqualTo(1);
+        assertThat(count(stored(), "acme", "b-3")).isEqualTo(1);
     }
 
     @Test
@@ -160,7 +165,7 @@ class IngestServiceTest {
         assertThat(response.duplicates()).isEqualTo(2);
         assertThat(response.warnings()).extracting(ApiError::field)
                 .containsExactly("batch[0].message_id", "batch[2].message_id");
-        assertThat(count(storage.jdbi())).isEqualTo(2);
+        assertThat(count(stored())).isEqualTo(2);
     }
 
     @Test
@@ -176,7 +181,7 @@ class IngestServiceTest {
                     assertThat(e.status()).isEqualTo(413);
                     assertThat(e.errors()).extracting(ApiError::field).containsExactly("batch");
                 });
-        assertThat(count(storage.jdbi())).isZero();
+        assertThat(count(stored())).isZero();
     }
 
     @Test
@@ -209,8 +214,8 @@ class IngestServiceTest {
                   {'event':'signup','user_id':'u2','message_id':'b-1'}
                 ]}"""), RECEIVED);
 
-        JsonNode own = MAPPER.readTree((String) read(storage.jdbi(), "acme", "b-0").get("context"));
-        JsonNode shared = MAPPER.readTree((String) read(storage.jdbi(), "acme", "b-1").get("context"));
+        JsonNode own = MAPPER.readTree((String) read(stored(), "acme", "b-0").get("context"));
+        JsonNode shared = MAPPER.readTree((String) read(stored(), "acme", "b-1").get("context"));
         assertThat(own).isEqualTo(json("{'library': {'name': 'analytics-js'}, 'ip': '10.0.0.1'}"));
         assertThat(shared).isEqualTo(json("{'library': {'name': 'analytics-js'}, 'ip': '10.0.0.9'}"));
     }
@@ -223,12 +228,12 @@ class IngestServiceTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.errors()).extracting(ApiError::field).containsExactly("context");
                 });
-        assertThat(count(storage.jdbi())).isZero();
+        assertThat(count(stored())).isZero();
     }
 
     @Test
-    void stoppedWriterIs503WithRetryAfter() throws InterruptedException {
-        writer.stop();
+    void stoppedWritePathIs503WithRetryAfter() {
+        storage.writes().close();
 
         assertThatThrownBy(() -> ingest.track("acme", json("{'event':'signup','user_id':'u1'}"), RECEIVED))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
@@ -237,6 +242,6 @@ class IngestServiceTest {
                 });
         assertThatThrownBy(() -> ingest.batch("acme", json("{'batch':[{'event':'signup','user_id':'u1'}]}"), RECEIVED))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503));
-        assertThat(count(storage.jdbi())).isZero();
+        assertThat(count(stored())).isZero();
     }
 }

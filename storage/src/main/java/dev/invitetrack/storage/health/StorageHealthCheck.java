@@ -4,51 +4,57 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.health.HealthCheck;
 import dev.invitetrack.storage.EventStore;
-import dev.invitetrack.storage.GroupCommitWriter;
-import dev.invitetrack.storage.JournaledEventStore;
+import dev.invitetrack.storage.write.WritePath;
 
-/** Healthy when the store answers a trivial query; reports the ingest queue depth either way. */
+/**
+ * The write path and the store. Healthy while the node takes writes: also while the store fails, since the journal
+ * still acknowledges them (a load balancer should keep sending them), and then says so: {@code degraded}, with the
+ * backlog. Unhealthy while it cannot take writes at all: starting, or rebuilding its id index (with progress).
+ */
 public final class StorageHealthCheck extends HealthCheck {
+    private final WritePath writes;
     private final EventStore store;
-    private final GroupCommitWriter writer;
 
-    public StorageHealthCheck(EventStore store, GroupCommitWriter writer) {
+    public StorageHealthCheck(WritePath writes, EventStore store) {
+        this.writes = requireNonNull(writes, "writes is null");
         this.store = requireNonNull(store, "store is null");
-        this.writer = requireNonNull(writer, "writer is null");
     }
 
-    /**
-     * With a journal, the node stays healthy while storage is down (it still acknowledges writes, so a load
-     * balancer should keep sending them) and says so: {@code degraded}, with the journal's depth. Otherwise
-     * the mode is {@code direct} (requests wait for storage) or {@code journal-first} (requests wait for the
-     * journal, which is shipped to storage in the background).
-     */
     @Override
     protected Result check() {
-        ResultBuilder result = Result.builder().withDetail("queued_events", writer.queuedEvents())
+        WritePath.Status status = writes.status();
+        ResultBuilder result = Result.builder()
+                .withDetail("queued_events", status.queuedEvents())
+                .withDetail("journal_events", status.journalEvents())
+                .withDetail("journal_bytes", status.journalBytes())
+                .withDetail("unapplied_events", status.unappliedEvents())
+                .withDetail("journal_position", status.lastPosition())
+                .withDetail("applied_position", status.appliedPosition())
+                .withDetail("index_ids", status.indexIds())
+                .withDetail("index_disk_bytes", status.indexDiskBytes())
                 .withDetail("pending_match_repairs", store.pendingMatchRepairs());
-        String failure = null;
-        try {
-            store.ping();
-        } catch (RuntimeException e) {
-            failure = e.getMessage();
+        if (status.state() != WritePath.State.READY) {
+            String mode = status.state() == WritePath.State.REBUILDING_INDEX ? "rebuilding-index"
+                    : status.state().name().toLowerCase(java.util.Locale.ROOT);
+            return result.withDetail("mode", mode).unhealthy()
+                    .withMessage(store.describe() + ": not taking writes: " + mode
+                            + (status.rebuildProgress() == null ? "" : " (" + status.rebuildProgress() + ")"))
+                    .build();
         }
-        if (store instanceof JournaledEventStore journaled) {
-            long journaledEvents = journaled.journaledEvents();
-            result.withDetail("journaled_events", journaledEvents).withDetail("journal_bytes", journaled.journalBytes());
-            String why = failure != null ? failure : journaled.lastFailure();
-            boolean degraded = journaled.journalFirst() ? why != null : failure != null || journaledEvents > 0;
-            result.withDetail("mode", degraded ? "degraded" : journaled.journalFirst() ? "journal-first" : "direct");
-            if (degraded) {
-                return result.healthy().withMessage(store.describe() + ": degraded, " + journaledEvents
-                        + " events journaled locally until storage takes them" + (why == null ? "" : " (" + why + ")"))
-                        .build();
+        String failure = status.storeFailure();
+        if (failure == null) {
+            try {
+                store.ping();
+            } catch (RuntimeException e) {
+                failure = e.getMessage();
             }
-            return result.healthy().withMessage(store.describe()).build();
         }
         if (failure != null) {
-            return result.unhealthy().withMessage(store.describe() + ": " + failure).build();
+            return result.withDetail("mode", "degraded").healthy()
+                    .withMessage(store.describe() + ": degraded, " + status.unappliedEvents()
+                            + " events journaled locally until storage takes them (" + failure + ")")
+                    .build();
         }
-        return result.healthy().withMessage(store.describe()).build();
+        return result.withDetail("mode", "journal-first").healthy().withMessage(store.describe()).build();
     }
 }

@@ -1,0 +1,121 @@
+package dev.invitetrack.storage.clickhouse;
+
+import static java.util.Objects.requireNonNull;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.invitetrack.config.ClickHouseStorageConfig;
+import dev.invitetrack.storage.StorageException;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.util.Duration;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connections to ClickHouse (its HTTP interface, clickhouse-jdbc) with the settings every session needs, the
+ * database created where it is missing, and the topology (one server or a sharded cluster).
+ */
+public final class ClickHouseConnections implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseConnections.class);
+
+    private final ManagedDataSource dataSource;
+    private final ClickHouseTopology topology;
+    private final String description;
+
+    private ClickHouseConnections(ManagedDataSource dataSource, ClickHouseTopology topology, String description) {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.topology = requireNonNull(topology, "topology is null");
+        this.description = requireNonNull(description, "description is null");
+    }
+
+    /** Connects and creates the database if it is missing. */
+    public static ClickHouseConnections open(ClickHouseStorageConfig config, MetricRegistry metrics) {
+        String base = "jdbc:clickhouse:" + config.getUrl().replaceAll("/+$", "");
+        ClickHouseTopology topology = ClickHouseTopology.of(config);
+        createDatabase(base, config, topology);
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("com.clickhouse.jdbc.ClickHouseDriver");
+        factory.setUrl(base + "/" + config.getDatabase());
+        factory.setUser(config.getUser());
+        factory.setPassword(config.getPassword());
+        factory.setMaxSize(config.getMaxConnections());
+        factory.setMinSize(1);
+        factory.setInitialSize(1);
+        factory.setValidationQuery("SELECT 1");
+        factory.setCheckConnectionOnBorrow(false);
+        factory.setCheckConnectionWhileIdle(true);
+        factory.setMaxWaitForConnection(Duration.seconds(10));
+        factory.setAutoCommitByDefault(true);
+        Map<String, String> properties = new LinkedHashMap<>();
+        sessionSettings(topology).forEach((name, value) ->
+                properties.put(ClickHouseTopology.SETTING_PREFIX + name, value));
+        factory.setProperties(properties);
+        return new ClickHouseConnections(factory.build(metrics, "clickhouse"), topology, config.describe());
+    }
+
+    /**
+     * The settings of every session: the topology's, a query size that fits a shipment's ids looked up as one
+     * array, and a re-sent INSERT dropped as a repeat in the tables the views fill too (the default since
+     * ClickHouse 24.x; older servers need it said).
+     */
+    private static Map<String, String> sessionSettings(ClickHouseTopology topology) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("max_query_size", Integer.toString(ClickHouseRows.MAX_QUERY_SIZE));
+        settings.put("insert_deduplicate", "1");
+        settings.put("deduplicate_blocks_in_dependent_materialized_views", "1");
+        settings.putAll(topology.sessionSettings());
+        return settings;
+    }
+
+    private static void createDatabase(String base, ClickHouseStorageConfig config, ClickHouseTopology topology) {
+        Properties properties = new Properties();
+        properties.setProperty("user", config.getUser());
+        properties.setProperty("password", config.getPassword());
+        try (Connection connection = new com.clickhouse.jdbc.Driver().connect(base, properties)) {
+            topology.createDatabase(connection, config.getDatabase());
+        } catch (SQLException e) {
+            throw new StorageException("cannot reach ClickHouse at " + config.describe()
+                    + " or create the database there: " + e.getMessage(), e);
+        }
+    }
+
+    Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    ClickHouseTopology topology() {
+        return topology;
+    }
+
+    public Jdbi jdbi() {
+        return Jdbi.create(dataSource);
+    }
+
+    public String describe() {
+        return description;
+    }
+
+    void ping() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new StorageException("ClickHouse is not answering: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            dataSource.stop();
+        } catch (Exception e) {
+            LOG.warn("closing the ClickHouse pool failed: {}", e.getMessage());
+        }
+    }
+}
