@@ -5,15 +5,19 @@
 # and ends with a count in the store: every acknowledged event is there, once.
 #
 # Usage: bench/ingest.sh                       the whole suite, report in bench/results/ingest.md
+#        bench/ingest.sh write-path            what the write path is measured by (bare, track, track-fixed on both
+#                                              backends, batch on H2), report in bench/results/ingest-write-path.md
 #        bench/ingest.sh SCENARIO [BACKEND]    one scenario, report in bench/results/ingest-SCENARIO[-BACKEND].md
-#   SCENARIO: track | batch | soak | jmh | bare | clickhouse-http    BACKEND: h2 | clickhouse (default: both)
+#   SCENARIO: track | track-fixed | batch | soak | jmh | bare | clickhouse-http
+#   BACKEND: h2 | clickhouse (default: both)
+# track-fixed is track with every event stamped one fixed time of last year, as an import of history is.
 # Environment: WARMUP (seconds, 120: the JIT on 2 cores needs minutes), DURATION (seconds, 30), SOAK_MINUTES
 # (10), PROFILE (1: flame graphs of the track and batch scenarios, beside the report; 0: none), JAVA_OPTS
 # (-Xmx640m, the heap the README recommends, and a 50 ms G1 pause goal) for the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-readonly SCENARIOS="track batch soak jmh bare clickhouse-http"
+readonly SCENARIOS="track track-fixed batch soak jmh bare clickhouse-http"
 readonly WARMUP=${WARMUP:-120}
 readonly DURATION=${DURATION:-30}
 readonly SOAK_MINUTES=${SOAK_MINUTES:-10}
@@ -28,8 +32,9 @@ readonly WORKSPACES=5
 scenario=${1:-all}
 backends=${2:-h2 clickhouse}
 case "$scenario" in
-  all) run_scenarios="jmh bare track batch soak clickhouse-http"; report=bench/results/ingest.md ;;
-  track|batch|soak) run_scenarios=$scenario; report=bench/results/ingest-$scenario${2:+-$2}.md ;;
+  all) run_scenarios="jmh bare track track-fixed batch soak clickhouse-http"; report=bench/results/ingest.md ;;
+  write-path) run_scenarios="bare track track-fixed batch-h2"; report=bench/results/ingest-write-path.md ;;
+  track|track-fixed|batch|soak) run_scenarios=$scenario; report=bench/results/ingest-$scenario${2:+-$2}.md ;;
   jmh|bare|clickhouse-http) run_scenarios=$scenario; report=bench/results/ingest-$scenario.md ;;
   *) echo "usage: bench/ingest.sh [SCENARIO [BACKEND]]; SCENARIO is one of: $SCENARIOS" >&2; exit 2 ;;
 esac
@@ -105,7 +110,7 @@ start_server() { # scenario backend [flame-graph-file]
   fi
   local started=$(date +%s%N)
   INVITETRACK_PORT=$port INVITETRACK_ADMIN_PORT=$admin INVITETRACK_DATA_DIR="$dir/data" \
-    INVITETRACK_KEYS_FILE="$dir/keys.json" INVITETRACK_JOURNAL_DIR="$dir/journal" \
+    INVITETRACK_KEYS_FILE="$dir/keys.json" \
     java $JAVA_OPTS "${agent[@]}" "-Xlog:gc:file=$dir/gc.log" -jar server/target/invitetrack.jar server "$dir/config.yml" \
     > "$dir/server.log" 2>&1 &
   server_pid=$!
@@ -148,7 +153,7 @@ stored_events() {
   local total=0 n count
   for n in $(seq 1 "$WORKSPACES"); do
     count=$(curl -sf -H "Authorization: Bearer bench-read-key-$n" \
-      "http://127.0.0.1:$port/v1/events/names?from=$(date -u -d yesterday +%F)&to=$(date -u -d '+2 days' +%F)" |
+      "http://127.0.0.1:$port/v1/events/names?from=$(date -u -d '2 years ago' +%F)&to=$(date -u -d '+2 days' +%F)" |
       python3 -c 'import json,sys; print(sum(e["count"] for e in json.load(sys.stdin)["events"]))')
     total=$((total + count))
   done
@@ -163,9 +168,12 @@ count_after_load() { # scenario backend load-ended-nanoseconds
   record "$1" "$2" catch_up_ms $(( ($(date +%s%N) - $3) / 1000000 ))
 }
 
+# Until the writer has committed everything queued and the store holds everything journaled (10 minutes at most).
 wait_for_empty_queue() {
-  for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$admin/healthcheck" | grep -q '"queued_events":0' && return
+  local health
+  for _ in $(seq 1 6000); do
+    health=$(curl -s "http://127.0.0.1:$admin/healthcheck")
+    echo "$health" | grep -q '"queued_events":0' && echo "$health" | grep -q '"unapplied_events":0' && return
     sleep 0.1
   done
 }
@@ -194,6 +202,8 @@ load_scenario() { # scenario backend script connections events-per-request path
   warm=$(run_wrk "$3" "$4" "$WARMUP" "$url")
   measured=$(with_rss_samples "$work/$1-$2/rss" run_wrk "$3" "$4" "$DURATION" "$url")
   count_after_load "$1" "$2" "$(date +%s%N)"
+  # Everything the node keeps on its disk (H2's file, the journal, the id index), while it runs.
+  record "$1" "$2" data_bytes "$(du -sb "$work/$1-$2/data" | cut -f1)"
   local acked=0 line requests non2xx
   for line in "$warm" "$measured"; do
     IFS=$'\t' read -r requests non2xx _ <<< "$line"
@@ -317,9 +327,10 @@ PY
 }
 
 jmh_scenario() {
-  log "JMH: the ingest hot paths"
+  log "JMH: the ingest hot paths (the id index at 10M ids: bench/id-index.sh)"
   (cd bench/jmh && mvn -B -q package >/dev/null)
-  java -jar bench/jmh/target/benchmarks.jar -f 1 -wi 3 -i 5 -w 2s -r 2s -rf json -rff "$work/jmh.json" >&2
+  java -jar bench/jmh/target/benchmarks.jar IngestHotPaths -f 1 -wi 3 -i 5 -w 2s -r 2s -rf json \
+    -rff "$work/jmh.json" >&2
   python3 - "$work/jmh.json" <<'PY' | while IFS=$'\t' read -r name value; do record jmh - "$name" "$value"; done
 import json, sys
 for result in json.load(open(sys.argv[1])):
@@ -337,7 +348,13 @@ for s in $run_scenarios; do
     bare) bare_scenario ;;
     clickhouse-http) clickhouse_http_scenario ;;
     track) for b in $backends; do load_scenario track "$b" track.lua "$TRACK_CONNECTIONS" 1 /v1/track; done ;;
+    track-fixed)
+      # One time of last year for every event, as an import of history sends them.
+      export FIXED_TIMESTAMP; FIXED_TIMESTAMP="$(( $(date -u +%Y) - 1 ))-03-01T12:00:00.000Z"
+      for b in $backends; do load_scenario track-fixed "$b" track.lua "$TRACK_CONNECTIONS" 1 /v1/track; done
+      unset FIXED_TIMESTAMP ;;
     batch) for b in $backends; do load_scenario batch "$b" batch.lua "$BATCH_CONNECTIONS" 100 /v1/batch; done ;;
+    batch-h2) load_scenario batch h2 batch.lua "$BATCH_CONNECTIONS" 100 /v1/batch ;;
     soak) for b in $backends; do soak_scenario "$b"; done ;;
   esac
 done

@@ -1,12 +1,13 @@
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
+import dev.invitetrack.config.IngestConfig;
 import dev.invitetrack.config.StorageConfig;
 import dev.invitetrack.query.QueryApi;
 import dev.invitetrack.query.core.Interval;
 import dev.invitetrack.query.core.QueryRange;
 import dev.invitetrack.query.db.InviteQueries;
-import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.EventStore;
 import dev.invitetrack.storage.Storages;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -84,8 +85,9 @@ public class QueryLatency {
             config = new ClickHouseStorageConfig(target.substring("clickhouse:".length()), "default", "", "invitetrack");
         }
         QueryRange range = new QueryRange(from, to, ZoneId.of("UTC"), null, Duration.ofDays(7));
-        try (Storage storage = Storages.open(config, new MetricRegistry())) {
-            InviteQueries q = QueryApi.queriesFor(storage);
+        Storages.Backend backend = Storages.backend(config, new IngestConfig(), new MetricRegistry());
+        try (EventStore store = backend.store()) {
+            InviteQueries q = QueryApi.queriesFor(backend.kind(), backend.jdbi());
             report("summary", () -> q.summary("demo", range));
             report("by-role", () -> q.byRole("demo", range));
             report("by-user", () -> q.byUser("demo", range, 10, InviteQueries.UserOrder.INVITES));

@@ -9,9 +9,11 @@ import dev.invitetrack.query.resources.AcknowledgedWritesFilter;
 import dev.invitetrack.query.resources.QueryResources;
 import dev.invitetrack.query.resources.StorageExceptionMapper;
 import dev.invitetrack.storage.Storage;
+import dev.invitetrack.storage.StorageKind;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
 
 /** Wires the aggregate endpoints for a storage backend into a Dropwizard environment. */
 public final class QueryApi {
@@ -22,9 +24,14 @@ public final class QueryApi {
 
     /** The query dialect of a backend: the one place that chooses by backend. */
     public static InviteQueries queriesFor(Storage storage) {
-        return switch (storage.kind()) {
-            case H2 -> new H2InviteQueries(storage.jdbi());
-            case CLICKHOUSE -> new ClickHouseInviteQueries(storage.jdbi());
+        return queriesFor(storage.kind(), storage.jdbi());
+    }
+
+    /** The same for a store opened without a write path (the benchmarks' direct SQL). */
+    public static InviteQueries queriesFor(StorageKind kind, Jdbi jdbi) {
+        return switch (kind) {
+            case H2 -> new H2InviteQueries(jdbi);
+            case CLICKHOUSE -> new ClickHouseInviteQueries(jdbi);
         };
     }
 
