@@ -2,6 +2,7 @@ package dev.invitetrack.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,6 +31,15 @@ public class IngestConfig {
      */
     @NotNull
     private Duration minCommitInterval = Duration.milliseconds(0);
+
+    /**
+     * How long a commit may wait for requests that are still being read and validated, so that a busy node commits
+     * (and fsyncs) tens of requests at a time instead of a handful. A lone client is never delayed; zero turns the
+     * wait off.
+     */
+    @NotNull
+    @MaxDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    private Duration maxCommitDelay = Duration.milliseconds(2);
 
     /** How long a request waits for its commit before answering 503 (the client retries safely). */
     @NotNull
@@ -64,6 +74,16 @@ public class IngestConfig {
     @JsonProperty
     public void setMinCommitInterval(Duration minCommitInterval) {
         this.minCommitInterval = minCommitInterval;
+    }
+
+    @JsonProperty
+    public Duration getMaxCommitDelay() {
+        return maxCommitDelay;
+    }
+
+    @JsonProperty
+    public void setMaxCommitDelay(Duration maxCommitDelay) {
+        this.maxCommitDelay = maxCommitDelay;
     }
 
     @JsonProperty

@@ -85,6 +85,8 @@ class ShippedConfigurationTest {
         if (System.getenv("INVITETRACK_MIN_COMMIT_INTERVAL") == null) {
             assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isZero();
         }
+        // Under load a commit gathers as many requests as the one before it, a few milliseconds at most.
+        assertThat(config.getIngest().getMaxCommitDelay().toMilliseconds()).isEqualTo(2);
         assertThat(storage.getCluster()).isNull();
         assertThat(storage.repairsMatches()).as("one node per server needs no repair").isFalse();
         if (System.getenv("INVITETRACK_KEYS_FILE") == null) {

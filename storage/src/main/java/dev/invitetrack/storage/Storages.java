@@ -68,6 +68,7 @@ public final class Storages {
                 ingest.getMaxQueuedEvents(),
                 ingest.getMaxEventsPerCommit(),
                 ingest.getMinCommitInterval().toJavaDuration(),
+                ingest.getMaxCommitDelay().toJavaDuration(),
                 legacy);
     }
 

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The H2 dialect of {@link InviteQueries}. Times are epoch milliseconds. Invite aggregates read
  * {@code invite_sends}, where the store keeps every send with its first acceptance (see V4__invite_sends.sql),
- * through an index that covers them; other events are read from {@code events} through its time indexes.
+ * through an index that covers them; other events are read from {@code events} through its index in time order
+ * (events_by_time), which holds each event's kind and actor.
  */
 public final class H2InviteQueries extends SqlInviteQueries {
     /**

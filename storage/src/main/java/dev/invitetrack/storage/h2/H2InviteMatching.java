@@ -33,9 +33,9 @@ final class H2InviteMatching {
      * in, so that only a later, earlier-dated acceptance makes a send's row change.
      */
     private static final String INSERT_SEND = """
-            INSERT INTO invite_sends (workspace_id, message_id, ts, user_id, invitee_email, invitee_role,
+            INSERT INTO invite_sends (workspace_id, message_id, ts, received_at, user_id, invitee_email, invitee_role,
                                       accepted_ts, accepted_user)
-            SELECT ?1, ?2, ?3, ?4, ?5, ?6, f.ts, f.user_id
+            SELECT ?1, ?2, ?3, ?7, ?4, ?5, ?6, f.ts, f.user_id
               FROM (VALUES (1)) LEFT JOIN (%s) f ON TRUE
             """.formatted(FIRST_ACCEPTANCE.formatted("?1", "?5", "?3"));
 
@@ -79,6 +79,7 @@ final class H2InviteMatching {
                     H2Rows.setNullable(send, 4, row.userId());
                     H2Rows.setNullable(send, 5, row.inviteeEmail());
                     H2Rows.setNullable(send, 6, row.inviteeRole());
+                    send.setLong(7, row.receivedAt().toEpochMilli());
                     send.addBatch();
                     sends = true;
                 } else if (EventNames.INVITE_ACCEPTED.equals(row.eventName()) && row.inviteeEmail() != null) {

@@ -20,7 +20,8 @@ final class H2SchemaMigrator {
 
     /** Append only: a released script is never edited, a change is a new version. */
     static final List<String> SCRIPTS = List.of("V1__events.sql", "V2__user_index.sql", "V3__deleted_ids.sql",
-            "V4__invite_sends.sql", "V5__no_sends_by_user.sql", "V6__journal_first.sql");
+            "V4__invite_sends.sql", "V5__no_sends_by_user.sql", "V6__journal_first.sql",
+            "V7__arrival_order.sql");
 
     private final Connection connection;
 

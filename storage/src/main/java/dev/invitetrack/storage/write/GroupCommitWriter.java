@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * one fsync'd append); each request's future completes only after that. Under load this turns thousands of
  * requests a second into a few large commits; when idle a lone request is committed at once. Deletions and
  * retention runs go through the same queue, so each is journaled after every event acknowledged before it.
+ *
+ * <p>Under load a commit waits, up to {@code maxCommitDelay}, until as many requests are queued as the commit before
+ * it took. A busy node's requests reach the writer a few at a time, so without this each commit would be fsync'd
+ * with the handful that got there first; with it the commits grow to what the delay gathers (tens of requests), and
+ * the node pays for a fraction of the fsyncs and index batches. A lone client is never delayed (its commits take one
+ * request), and when the load drops a commit waits at most once before the next one expects fewer.
  *
  * <p>Memory is bounded: at most {@code maxQueuedEvents} events wait at any time, beyond which {@link #submit}
  * refuses with {@link OverloadedException} (answered 429). When a combined commit fails, each request is retried
@@ -56,6 +63,9 @@ public final class GroupCommitWriter {
     // Submitters share the read side; stop takes the write side so no request is queued behind STOP.
     private final ReadWriteLock stopping = new ReentrantReadWriteLock();
     private final long minCommitIntervalNanos;
+    private final long maxCommitDelayNanos;
+    /** Requests the last commit took: under load the next one waits for as many. */
+    private int lastCommitRequests = 1;
     private long lastCommitStart = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile boolean running;
     private @Nullable Thread thread;
@@ -63,14 +73,17 @@ public final class GroupCommitWriter {
     /** Events to commit, or a record to append (then {@code rows} is empty). */
     private record Pending(List<StoredEvent> rows, @Nullable JournalRecord record, CompletableFuture<Object> done) {}
 
+    private static final long GATHER_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+
     private static final Pending STOP = new Pending(List.of(), null, new CompletableFuture<>());
 
     /**
      * @param minCommitInterval the least time between the starts of two commits; under load the writer waits out
      *     the rest of it, gathering requests, before committing
+     * @param maxCommitDelay how long a commit may wait to gather as many requests as the commit before it
      */
     GroupCommitWriter(Target target, int maxQueuedEvents, int maxEventsPerCommit, Duration minCommitInterval,
-            MetricRegistry metrics) {
+            Duration maxCommitDelay, MetricRegistry metrics) {
         this.target = requireNonNull(target, "target is null");
         if (maxQueuedEvents < 1 || maxEventsPerCommit < 1) {
             throw new IllegalArgumentException("queue and commit sizes must be positive");
@@ -79,6 +92,7 @@ public final class GroupCommitWriter {
         this.maxEventsPerCommit = maxEventsPerCommit;
         this.capacity = new Semaphore(maxQueuedEvents);
         this.minCommitIntervalNanos = minCommitInterval.toNanos();
+        this.maxCommitDelayNanos = maxCommitDelay.toNanos();
         this.commitTimer = metrics.timer(MetricRegistry.name(GroupCommitWriter.class, "commits"));
         this.commitSize = metrics.histogram(MetricRegistry.name(GroupCommitWriter.class, "events-per-commit"));
         metrics.gauge(MetricRegistry.name(GroupCommitWriter.class, "queued-events"), () -> this::queuedEvents);
@@ -180,8 +194,10 @@ public final class GroupCommitWriter {
                 }
             }
             lastCommitStart = System.nanoTime();
+            gather();
             if (first.record() != null) {
                 append(first);
+                lastCommitRequests = 1;
                 continue;
             }
             group.clear();
@@ -204,6 +220,7 @@ public final class GroupCommitWriter {
                 group.add(next);
                 events += next.rows().size();
             }
+            lastCommitRequests = group.size();
             commit(group, events);
             if (stopSeen) {
                 if (carried != null) {
@@ -211,6 +228,21 @@ public final class GroupCommitWriter {
                 }
                 return;
             }
+        }
+    }
+
+    /** Waits, at most maxCommitDelay, until as many requests are queued as the last commit took. */
+    private void gather() {
+        if (maxCommitDelayNanos <= 0 || lastCommitRequests <= 1) {
+            return;
+        }
+        long deadline = System.nanoTime() + maxCommitDelayNanos;
+        long left;
+        // The request already taken counts; polling in slices, because a wake-up per arriving request is what
+        // the commit delay is there to save.
+        while (queue.size() + 1 < lastCommitRequests && queuedEvents() < maxEventsPerCommit
+                && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, Math.min(left, GATHER_SLICE_NANOS));
         }
     }
 

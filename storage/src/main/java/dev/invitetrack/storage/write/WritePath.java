@@ -72,6 +72,7 @@ public final class WritePath implements AutoCloseable {
             int maxQueuedEvents,
             int maxEventsPerCommit,
             Duration minCommitInterval,
+            Duration maxCommitDelay,
             List<Path> legacyLogDirectories) {
         public Settings {
             legacyLogDirectories = List.copyOf(legacyLogDirectories);
@@ -81,6 +82,7 @@ public final class WritePath implements AutoCloseable {
             requireNonNull(storeCheckpointInterval, "storeCheckpointInterval is null");
             requireNonNull(minStoreWriteInterval, "minStoreWriteInterval is null");
             requireNonNull(minCommitInterval, "minCommitInterval is null");
+            requireNonNull(maxCommitDelay, "maxCommitDelay is null");
         }
     }
 
@@ -136,7 +138,7 @@ public final class WritePath implements AutoCloseable {
         this.journal = new LocalJournal(settings.journalDirectory(), settings.journalSegmentBytes(),
                 MEMORY_TAIL_EVENTS);
         this.writer = new GroupCommitWriter(new Target(), settings.maxQueuedEvents(), settings.maxEventsPerCommit(),
-                settings.minCommitInterval(), metrics);
+                settings.minCommitInterval(), settings.maxCommitDelay(), metrics);
         this.applier = new Applier(store, journal, settings.maxEventsPerStoreWrite(), settings.minStoreWriteInterval(),
                 settings.maxUnappliedEvents() / 2, this::unappliedEvents,
                 new RejectedRecords(settings.journalDirectory().resolve("rejected")), metrics);

@@ -67,7 +67,12 @@ class GroupCommitWriterTest {
     }
 
     private GroupCommitWriter start(GroupCommitWriter.Target target, int maxQueuedEvents, int maxEventsPerCommit) {
-        writer = new GroupCommitWriter(target, maxQueuedEvents, maxEventsPerCommit, Duration.ZERO,
+        return start(target, maxQueuedEvents, maxEventsPerCommit, Duration.ZERO);
+    }
+
+    private GroupCommitWriter start(GroupCommitWriter.Target target, int maxQueuedEvents, int maxEventsPerCommit,
+            Duration maxCommitDelay) {
+        writer = new GroupCommitWriter(target, maxQueuedEvents, maxEventsPerCommit, Duration.ZERO, maxCommitDelay,
                 new MetricRegistry());
         writer.start();
         return writer;
@@ -259,6 +264,59 @@ class GroupCommitWriterTest {
         assertThat(writer.queuedEvents()).isZero();
     }
 
+    /** Gets the writer to a commit of two requests: one taken alone while the gate holds, then the two queued. */
+    private void commitTwoTogether() throws Exception {
+        CompletableFuture<boolean[]> alone = writer.submit(List.of(row("acme", "alone")));
+        gated.awaitEntered();
+        CompletableFuture<boolean[]> first = writer.submit(List.of(row("acme", "pair-1")));
+        CompletableFuture<boolean[]> second = writer.submit(List.of(row("acme", "pair-2")));
+        gated.open();
+        for (CompletableFuture<boolean[]> done : List.of(alone, first, second)) {
+            assertThat(done.get(20, TimeUnit.SECONDS)).containsExactly(true);
+        }
+        assertThat(gated.calls()).containsExactly(new Call(1, true), new Call(2, true));
+    }
+
+    @Test
+    void underLoadACommitWaitsForAsManyRequestsAsTheOneBefore() throws Exception {
+        start(gated, 100, 100, Duration.ofMinutes(1));
+        commitTwoTogether();
+
+        CompletableFuture<boolean[]> first = writer.submit(List.of(row("acme", "next-1")));
+        Thread.sleep(200); // without the wait, the first request would be committed alone meanwhile
+        CompletableFuture<boolean[]> second = writer.submit(List.of(row("acme", "next-2")));
+
+        assertThat(first.get(20, TimeUnit.SECONDS)).containsExactly(true);
+        assertThat(second.get(20, TimeUnit.SECONDS)).containsExactly(true);
+        assertThat(gated.calls()).endsWith(new Call(2, true)).hasSize(3);
+    }
+
+    @Test
+    void theWaitIsBoundedAndALoneClientIsNotDelayedAfterIt() throws Exception {
+        start(gated, 100, 100, Duration.ofMillis(100));
+        commitTwoTogether();
+
+        // The load is gone: one commit waits out the delay for a second request that never comes...
+        assertThat(writer.submit(List.of(row("acme", "after-1"))).get(20, TimeUnit.SECONDS)).containsExactly(true);
+        // ...and from then on a lone client's requests are committed as they come.
+        assertThat(writer.submit(List.of(row("acme", "after-2"))).get(20, TimeUnit.SECONDS)).containsExactly(true);
+        assertThat(gated.calls()).containsExactly(new Call(1, true), new Call(2, true), new Call(1, true),
+                new Call(1, true));
+    }
+
+    @Test
+    void aLoneClientIsNeverDelayed() throws Exception {
+        gated.open();
+        start(gated, 100, 100, Duration.ofMinutes(1));
+
+        // One request at a time: each is committed at once, not after the minute of delay.
+        for (int i = 0; i < 3; i++) {
+            assertThat(writer.submit(List.of(row("acme", "alone-" + i))).get(20, TimeUnit.SECONDS))
+                    .containsExactly(true);
+        }
+        assertThat(gated.calls()).hasSize(3);
+    }
+
     @Test
     void submitAfterStopIsRefused() throws Exception {
         start(plain(), 100, 100);
@@ -274,7 +332,7 @@ class GroupCommitWriterTest {
 
     @Test
     void submitBeforeStartIsRefused() {
-        writer = new GroupCommitWriter(plain(), 100, 100, Duration.ZERO, new MetricRegistry());
+        writer = new GroupCommitWriter(plain(), 100, 100, Duration.ZERO, Duration.ZERO, new MetricRegistry());
 
         assertThatThrownBy(() -> writer.submit(List.of(row("acme", "m-1"))))
                 .isInstanceOf(IllegalStateException.class);
