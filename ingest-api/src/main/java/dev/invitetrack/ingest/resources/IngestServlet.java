@@ -21,7 +21,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -30,10 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code POST /v1/track} (one event) and Segment's other calls, {@code POST
  *       /v1/identify|page|screen|group|alias}, stored as generic events named after their kind so that an app
- *       instrumented with a Segment library loses nothing by pointing it here;</li>
+ *       instrumented with a Segment library loses nothing by pointing it here; each also under the one-letter
+ *       path Segment's browser library posts to ({@code /v1/t|i|p|s|g|a});</li>
  *   <li>{@code POST /v1/batch} ({@code {"batch": [...], "context": {...}}}), also as {@code /v1/import}, where
- *       Segment's Java library posts: 200 when every event was stored, 400 listing the rejected events by
- *       index when some were not (the valid ones are stored all the same).</li>
+ *       Segment's Java library posts, and {@code /v1/b}, where its browser library does: 200 when every event
+ *       was stored, 400 listing the rejected events by index when some were not (the valid ones are stored all
+ *       the same).</li>
  * </ul>
  *
  * <p>A plain servlet, not a JAX-RS resource: these endpoints take every event the platform receives, and
@@ -43,9 +46,19 @@ import org.jspecify.annotations.Nullable;
  * endpoints: {@link KeyAuthenticator}, {@link RequestBodies}, the {@link ErrorResponse} shape.
  */
 public final class IngestServlet extends HttpServlet {
-    private static final List<String> CALL_PATHS =
-            List.of("/v1/track", "/v1/identify", "/v1/page", "/v1/screen", "/v1/group", "/v1/alias");
-    private static final List<String> BATCH_PATHS = List.of("/v1/batch", "/v1/import");
+    /**
+     * Each call's path, and the one-letter path Segment's browser library (analytics-next) posts the same call
+     * to ({@code /v1/t} for track, ...), as Segment's API does.
+     */
+    private static final Map<String, CallType> CALL_PATHS = Map.ofEntries(
+            Map.entry("/v1/track", CallType.TRACK), Map.entry("/v1/t", CallType.TRACK),
+            Map.entry("/v1/identify", CallType.IDENTIFY), Map.entry("/v1/i", CallType.IDENTIFY),
+            Map.entry("/v1/page", CallType.PAGE), Map.entry("/v1/p", CallType.PAGE),
+            Map.entry("/v1/screen", CallType.SCREEN), Map.entry("/v1/s", CallType.SCREEN),
+            Map.entry("/v1/group", CallType.GROUP), Map.entry("/v1/g", CallType.GROUP),
+            Map.entry("/v1/alias", CallType.ALIAS), Map.entry("/v1/a", CallType.ALIAS));
+    /** {@code /v1/b} is where analytics-next posts its batches. */
+    private static final Set<String> BATCH_PATHS = Set.of("/v1/batch", "/v1/import", "/v1/b");
     private static final String ALLOWED = "POST, OPTIONS";
     private static final String JSON = "application/json";
 
@@ -69,7 +82,8 @@ public final class IngestServlet extends HttpServlet {
      * {@code /v1/import/}).
      */
     public static String[] mappings() {
-        return Stream.concat(CALL_PATHS.stream(), BATCH_PATHS.stream())
+        return Stream.concat(CALL_PATHS.keySet().stream(), BATCH_PATHS.stream())
+                .sorted()
                 .flatMap(path -> Stream.of(path, path + "/"))
                 .toArray(String[]::new);
     }
@@ -111,10 +125,8 @@ public final class IngestServlet extends HttpServlet {
                 status = stored.success() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_BAD_REQUEST;
                 answer = stored;
             } else {
-                // The servlet is mapped to the call paths only, each the name of a call type.
-                CallType type = CallType.fromWire(path.substring(path.lastIndexOf('/') + 1)).orElseThrow();
                 status = HttpServletResponse.SC_OK;
-                answer = ingest.call(workspace, type, json, receivedAt);
+                answer = ingest.call(workspace, CALL_PATHS.get(path), json, receivedAt);
             }
         } catch (ApiException e) {
             e.headers().forEach(response::setHeader);
