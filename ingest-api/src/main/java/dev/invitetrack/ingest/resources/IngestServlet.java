@@ -13,7 +13,6 @@ import dev.invitetrack.web.api.ApiException;
 import dev.invitetrack.web.api.ErrorResponse;
 import dev.invitetrack.web.auth.KeyAuthenticator;
 import dev.invitetrack.web.auth.KeyKind;
-import dev.invitetrack.web.auth.WorkspacePrincipal;
 import dev.invitetrack.web.resources.UnexpectedExceptionMapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  *       was stored, 400 listing the rejected events by index when some were not (the valid ones are stored all
  *       the same).</li>
  * </ul>
+ * Web pages of other origins may send too, with CORS, as far as the key's workspace allows their origin (see
+ * {@link CrossOrigin}).
  *
  * <p>A plain servlet, not a JAX-RS resource: these endpoints take every event the platform receives, and
  * Jersey's routing, injection and entity providers cost as much CPU per request as everything else together
@@ -67,6 +68,7 @@ public final class IngestServlet extends HttpServlet {
     private final transient KeyAuthenticator keys;
     private final transient Clock clock;
     private final transient ObjectMapper mapper;
+    private final transient CrossOrigin crossOrigin;
 
     public IngestServlet(IngestService ingest, RequestBodies bodies, KeyAuthenticator keys, Clock clock,
             ObjectMapper mapper) {
@@ -75,6 +77,7 @@ public final class IngestServlet extends HttpServlet {
         this.keys = requireNonNull(keys, "keys is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
+        this.crossOrigin = new CrossOrigin(keys);
     }
 
     /**
@@ -96,6 +99,14 @@ public final class IngestServlet extends HttpServlet {
             case "POST" -> post(path, request, response);
             case "OPTIONS" -> {
                 response.setHeader("Allow", ALLOWED);
+                if (CrossOrigin.isPreflight(request)) {
+                    try {
+                        crossOrigin.preflight(request.getHeader("Origin"), request, response);
+                    } catch (ApiException e) {
+                        write(response, e.status(), ErrorResponse.of(e.errors()));
+                        return;
+                    }
+                }
                 response.setStatus(HttpServletResponse.SC_NO_CONTENT);
             }
             default -> {
@@ -108,18 +119,31 @@ public final class IngestServlet extends HttpServlet {
 
     private void post(String path, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Instant receivedAt = clock.instant();
+        // Sent by browsers only: requests from servers and apps skip every CORS step.
+        @Nullable String origin = request.getHeader("Origin");
+        @Nullable String workspace = null;
         Object answer;
         int status;
         try {
             // A key in the header is checked before the body is read; without one, the body's writeKey counts.
             String authorization = request.getHeader("Authorization");
-            @Nullable WorkspacePrincipal byHeader = authorization == null ? null
-                    : keys.fromHeader(authorization, KeyKind.WRITE, request.getHeader("X-Requested-With"));
+            if (authorization != null) {
+                workspace = keys.fromHeader(authorization, KeyKind.WRITE, request.getHeader("X-Requested-With"))
+                        .workspaceId();
+                if (origin != null) {
+                    crossOrigin.requireAllowed(workspace, origin, request);
+                }
+            }
             boolean batch = BATCH_PATHS.contains(path);
             JsonNode json = bodies.readJson(request.getContentType(), request.getHeader("Content-Encoding"),
                     request.getContentLengthLong(), request.getInputStream(),
                     batch ? EventLimits.MAX_BATCH_BYTES : EventLimits.MAX_EVENT_BYTES);
-            String workspace = (byHeader != null ? byHeader : keys.fromBody(json)).workspaceId();
+            if (workspace == null) {
+                workspace = keys.fromBody(json).workspaceId();
+                if (origin != null) {
+                    crossOrigin.requireAllowed(workspace, origin, request);
+                }
+            }
             if (batch) {
                 BatchResponse stored = ingest.batch(workspace, json, receivedAt);
                 status = stored.success() ? HttpServletResponse.SC_OK : HttpServletResponse.SC_BAD_REQUEST;
@@ -136,6 +160,9 @@ public final class IngestServlet extends HttpServlet {
             // A bug: logged with an id the client can quote; no stack trace leaves the server.
             status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
             answer = UnexpectedExceptionMapper.logged(e);
+        }
+        if (origin != null) {
+            crossOrigin.exposeAnswer(origin, workspace, request, response);
         }
         write(response, status, answer);
     }
