@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * workspace's {@code allowedOrigins}. A preflight carries no key (browsers send no {@code Authorization} on it),
  * so it is answered for any origin some workspace allows; the request itself is then checked against its key's
  * workspace and refused with 403 when that workspace does not allow the page. A page of this server's own origin
- * is never cross-origin. No cookies are read here, so no credentials are allowed. Thread-safe.
+ * is never cross-origin. Credentials are allowed: {@code navigator.sendBeacon} always sends in credentials mode
+ * "include", so a beacon of a JSON {@code Blob} is preflighted and refused without it; invitetrack sets and reads
+ * no cookies and answers by the key alone, so a page gains nothing from it but the beacon. Thread-safe.
  */
 final class CrossOrigin {
     static final String ALLOWED_METHODS = "POST, OPTIONS";
@@ -53,6 +55,7 @@ final class CrossOrigin {
                     + " workspace lists that origin in its allowedOrigins");
         }
         response.setHeader("Access-Control-Allow-Origin", origin);
+        response.setHeader("Access-Control-Allow-Credentials", "true");
         response.setHeader("Access-Control-Allow-Methods", ALLOWED_METHODS);
         response.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
         response.setHeader("Access-Control-Max-Age", MAX_AGE_SECONDS);
@@ -81,6 +84,7 @@ final class CrossOrigin {
                 : keys.allowedOrigins(workspaceId);
         if (allowed.allows(origin) || isSameOrigin(origin, request)) {
             response.setHeader("Access-Control-Allow-Origin", origin);
+            response.setHeader("Access-Control-Allow-Credentials", "true");
             response.setHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
         }
     }
