@@ -146,7 +146,8 @@ class ContentTypesTest {
     private static String invite(String messageId, String email, String date, String role) {
         return """
                 {"event": "invite_sent", "user_id": "ct-inviter", "message_id": "%s", "timestamp": "%sT12:00:00Z",
-                 "properties": {"invitee_email": "%s", "invitee_role": "%s"}}""".formatted(messageId, date, email, role);
+                 "properties": {"invitee_email": "%s", "invitee_role": "%s"}}"""
+                .formatted(messageId, date, email, role);
     }
 
     private static byte[] utf8(String text) {

@@ -80,7 +80,8 @@ class CrossOriginTest {
 
     @Test
     void aPageOfAnOriginTheWorkspaceDoesNotAllowIsRefusedWith403NamingOriginAndNothingIsStored() {
-        ApiClient.Answer byHeader = post("/v1/track", ACME, "https://evil.example", invite("cors-evil-1", "2023-10-02"));
+        ApiClient.Answer byHeader = post("/v1/track", ACME, "https://evil.example",
+                invite("cors-evil-1", "2023-10-02"));
         ApiClient.Answer byBody = post("/v1/batch", null, "https://evil.example",
                 "{\"writeKey\": \"" + ACME + "\", \"batch\": [" + invite("cors-evil-2", "2023-10-02") + "]}");
 
@@ -90,7 +91,8 @@ class CrossOriginTest {
             assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("Origin");
             assertThat(refused.json().get("errors").get(0).get("message").asText())
                     .contains("'https://evil.example'", "allowedOrigins");
-            assertThat(refused.headers()).as("the page may not read it").doesNotContainKey("access-control-allow-origin");
+            assertThat(refused.headers()).as("the page may not read it")
+                    .doesNotContainKey("access-control-allow-origin");
         }
         assertThat(invites("acme-read-key-456", "2023-10-02")).isZero();
     }

@@ -32,6 +32,7 @@ class SegmentBrowserLibraryTest {
     static final String DEMO = "demo-write-key";
     /** Its workspace allows https://app.acme.example and subdomains of shop.acme.example only. */
     static final String ACME = "acme-write-key-123";
+    static final String SHOP = "/segment-browser/shop.html";
 
     @RegisterExtension
     static final RunningServer server = new RunningServer(TestServers.Backend.H2);
@@ -169,7 +170,7 @@ class SegmentBrowserLibraryTest {
             byte[] body = null;
             String type = "text/html; charset=utf-8";
             if (path.equals("/shop.html")) {
-                try (InputStream page = SegmentBrowserLibraryTest.class.getResourceAsStream("/segment-browser/shop.html")) {
+                try (InputStream page = SegmentBrowserLibraryTest.class.getResourceAsStream(SHOP)) {
                     body = page.readAllBytes();
                 }
             } else if (path.startsWith("/analytics-next/") && !path.contains("..")) {
