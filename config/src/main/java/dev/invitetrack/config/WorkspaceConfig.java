@@ -39,7 +39,7 @@ public class WorkspaceConfig {
 
     static final String KEY_PATTERN = "sha256:[0-9a-f]{64}|[\\x21-\\x7e]{12,256}";
     static final String KEY_MESSAGE = "must be 12-256 printable characters, or sha256:<64 lowercase hex digits>";
-    public static final String ANY_ORIGIN = "*";
+    static final String ANY_ORIGIN = "*";
     static final String ORIGIN_PATTERN = "\\*|null|[A-Za-z][A-Za-z0-9+.-]*://"
             + "((\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?";
     static final String ORIGIN_MESSAGE = "must be *, or an origin: scheme://host[:port] with no path or trailing"
