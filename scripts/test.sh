@@ -15,10 +15,13 @@ if ! command -v javac >/dev/null || [ "$(java_major)" -lt 17 ]; then
   missing+=(openjdk-17-jdk-headless)
 fi
 command -v mvn >/dev/null || missing+=(maven)
+# Real client libraries from the npm registry (scripts/npm-test-deps.sh): RudderStack's Node SDK runs on node,
+# Segment's browser library in Chromium.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 # The ClickHouse tests run a real ClickHouse 26.7 from the npm registry (scripts/clickhouse-local.sh),
 # started through a small C launcher. CLICKHOUSE_URL points them at your own server instead.
 if [ -z "${CLICKHOUSE_URL:-}" ]; then
-  command -v npm >/dev/null || missing+=(npm)
   command -v gcc >/dev/null || missing+=(gcc libc6-dev)
   command -v curl >/dev/null || missing+=(curl)
 fi
@@ -33,8 +36,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
+# Download once, before Maven's forked test JVMs need them.
+bash scripts/npm-test-deps.sh install
 if [ -z "${CLICKHOUSE_URL:-}" ]; then
-  # Download once, before Maven's forked test JVMs need it.
   bash scripts/clickhouse-local.sh install
 fi
 

@@ -27,8 +27,23 @@ public class WorkspaceConfig {
     @Valid
     private RateLimitConfig rateLimit;
 
+    /**
+     * The web pages whose scripts may send this workspace's events from a browser (CORS): {@code *}, any (the
+     * default: write keys only write), or origins, {@code https://app.example.com} or {@code https://*.example.com}
+     * (its subdomains). Empty: no web page. Requests without an {@code Origin} header (servers, apps) and pages of
+     * this server's own origin are not concerned.
+     */
+    @NotNull
+    private List<@NotNull @Pattern(regexp = ORIGIN_PATTERN, message = ORIGIN_MESSAGE) String> allowedOrigins =
+            new ArrayList<>(List.of(ANY_ORIGIN));
+
     static final String KEY_PATTERN = "sha256:[0-9a-f]{64}|[\\x21-\\x7e]{12,256}";
     static final String KEY_MESSAGE = "must be 12-256 printable characters, or sha256:<64 lowercase hex digits>";
+    static final String ANY_ORIGIN = "*";
+    static final String ORIGIN_PATTERN = "\\*|null|[A-Za-z][A-Za-z0-9+.-]*://"
+            + "((\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+])(:[0-9]{1,5})?";
+    static final String ORIGIN_MESSAGE = "must be *, or an origin: scheme://host[:port] with no path or trailing"
+            + " slash, such as https://app.example.com, or https://*.example.com for its subdomains";
 
     public WorkspaceConfig() {}
 
@@ -66,6 +81,16 @@ public class WorkspaceConfig {
     @JsonProperty
     public void setReadKeys(List<String> readKeys) {
         this.readKeys = readKeys;
+    }
+
+    @JsonProperty
+    public List<String> getAllowedOrigins() {
+        return allowedOrigins;
+    }
+
+    @JsonProperty
+    public void setAllowedOrigins(List<String> allowedOrigins) {
+        this.allowedOrigins = allowedOrigins;
     }
 
     @JsonProperty

@@ -66,12 +66,19 @@ class BadInputTest {
         cases.add(new Case("read key on write endpoint", "POST", "/v1/track", "demo-read-key", "application/json",
                 null, utf8(VALID), 403, "Authorization"));
         // Media types and bodies
-        cases.add(new Case("no content type", "POST", "/v1/track", WRITE, null, null, utf8(VALID), 415,
-                "Content-Type"));
-        cases.add(new Case("form content type", "POST", "/v1/track", WRITE, "application/x-www-form-urlencoded",
-                null, utf8(VALID), 415, "Content-Type"));
+        // A JSON body is read as JSON whatever its Content-Type (ContentTypesTest); anything else is not.
+        cases.add(new Case("no content type, not JSON", "POST", "/v1/track", WRITE, null, null, utf8("hello"), 400,
+                "$"));
+        cases.add(new Case("a real form", "POST", "/v1/track", WRITE, "application/x-www-form-urlencoded", null,
+                utf8("event=invite_sent&user_id=u1"), 400, "$"));
+        cases.add(new Case("octet-stream, not JSON", "POST", "/v1/batch", WRITE, "application/octet-stream", null,
+                new byte[] {0, 1, 2, 3}, 400, "$"));
         cases.add(new Case("xml content type", "POST", "/v1/batch", WRITE, "application/xml", null, utf8("<a/>"),
                 415, "Content-Type"));
+        cases.add(new Case("multipart content type", "POST", "/v1/track", WRITE, "multipart/form-data; boundary=b",
+                null, utf8(VALID), 415, "Content-Type"));
+        cases.add(new Case("csv content type", "POST", "/v1/batch", WRITE, "text/csv", null, utf8("a,b\n1,2"), 415,
+                "Content-Type"));
         cases.add(new Case("unknown content encoding", "POST", "/v1/track", WRITE, "application/json", "br",
                 utf8(VALID), 415, "Content-Encoding"));
         cases.add(track("empty body", "", 400, "$"));

@@ -81,6 +81,16 @@ public final class KeyAuthenticator {
         return principal.get();
     }
 
+    /** The web pages that may send a workspace's events from a browser (its {@code allowedOrigins}). */
+    public AllowedOrigins allowedOrigins(String workspaceId) {
+        return keyRing.allowedOrigins(workspaceId);
+    }
+
+    /** The web pages that may send to some workspace: what a CORS preflight, which carries no key, is answered for. */
+    public AllowedOrigins originsOfAnyWorkspace() {
+        return keyRing.originsOfAnyWorkspace();
+    }
+
     private void throttle(String presentedKey, WorkspacePrincipal principal) {
         Optional<Duration> wait = keyRing.throttle(presentedKey);
         if (wait.isPresent()) {

@@ -38,6 +38,8 @@ public final class KeyRing {
     private final Map<String, Grant> configured;
     private final Set<String> workspaceIds;
     private final Map<String, RateLimitConfig> limits;
+    private final Map<String, AllowedOrigins> origins;
+    private final AllowedOrigins originsOfAnyWorkspace;
     private final boolean demoKeysActive;
     /** The configured keys and the keys file's, swapped whole on a reload. */
     private volatile Map<String, Grant> grantsByDigest;
@@ -46,10 +48,12 @@ public final class KeyRing {
     private record Grant(byte[] digest, WorkspacePrincipal principal, @Nullable TokenBucket limit) {}
 
     private KeyRing(Map<String, Grant> configured, Set<String> workspaceIds, Map<String, RateLimitConfig> limits,
-            boolean demoKeysActive) {
+            Map<String, AllowedOrigins> origins, boolean demoKeysActive) {
         this.configured = ImmutableMap.copyOf(configured);
         this.workspaceIds = Set.copyOf(workspaceIds);
         this.limits = Map.copyOf(limits);
+        this.origins = Map.copyOf(origins);
+        this.originsOfAnyWorkspace = origins.values().stream().reduce(AllowedOrigins.NONE, AllowedOrigins::or);
         this.demoKeysActive = demoKeysActive;
         this.grantsByDigest = this.configured;
     }
@@ -89,6 +93,7 @@ public final class KeyRing {
     public static KeyRing from(Collection<WorkspaceConfig> workspaces) {
         Map<String, Grant> grants = new HashMap<>();
         Map<String, RateLimitConfig> limits = new HashMap<>();
+        Map<String, AllowedOrigins> origins = new HashMap<>();
         Set<String> seenWorkspaces = new java.util.HashSet<>();
         boolean demo = false;
         for (WorkspaceConfig workspace : workspaces) {
@@ -100,6 +105,7 @@ public final class KeyRing {
             if (limit != null) {
                 limits.put(workspace.getId(), limit);
             }
+            origins.put(workspace.getId(), AllowedOrigins.of(workspace.getAllowedOrigins()));
             for (String key : workspace.getWriteKeys()) {
                 demo |= DEMO_KEYS.contains(key);
                 add(grants, key, new WorkspacePrincipal(workspace.getId(), KeyKind.WRITE), limit);
@@ -109,7 +115,7 @@ public final class KeyRing {
                 add(grants, key, new WorkspacePrincipal(workspace.getId(), KeyKind.READ), limit);
             }
         }
-        return new KeyRing(grants, seenWorkspaces, limits, demo);
+        return new KeyRing(grants, seenWorkspaces, limits, origins, demo);
     }
 
     private static void add(Map<String, Grant> grants, String configured, WorkspacePrincipal principal,
@@ -156,6 +162,18 @@ public final class KeyRing {
         return new ApiException(429, List.of(ApiError.of("Authorization", "this " + principal.kind().label()
                 + " key of workspace '" + principal.workspaceId() + "' is over its rate limit; retry after "
                 + seconds + " s")), Map.of("Retry-After", String.valueOf(seconds)));
+    }
+
+    /** The web pages that may send a workspace's events from a browser (its {@code allowedOrigins}). */
+    public AllowedOrigins allowedOrigins(String workspaceId) {
+        return origins.getOrDefault(workspaceId, AllowedOrigins.NONE);
+    }
+
+    /**
+     * The pages that may send to some workspace: what a CORS preflight, which carries no key, is answered for.
+     */
+    public AllowedOrigins originsOfAnyWorkspace() {
+        return originsOfAnyWorkspace;
     }
 
     public boolean demoKeysActive() {
