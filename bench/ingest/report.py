@@ -100,7 +100,7 @@ if bulk and batch_ch:
            "x", 2)
 startups = [number(v) for (s, b, n), v in figures.items() if n == "startup_ms"]
 if startups:
-    target("startup to ready (slowest start of the run)", max(startups), 5000, False, "ms")
+    target("start on a fresh data directory to ready (slowest of the run; 10M ids: bench/startup.sh)", max(startups), 5000, False, "ms")
 rss = [number(v) for (s, b, n), v in figures.items() if n == "peak_rss_mb"]
 if rss:
     target("peak RSS in any scenario", max(rss), 1024, False, "MB")

@@ -80,7 +80,7 @@ class ShippedConfigurationTest {
         }
         assertThat(config.getWorkspaces().get(0).getId()).isEqualTo("demo");
         // Requests wait for an fsync of the journal, not for ClickHouse; the applier ships in few large INSERTs.
-        assertThat(storage.getShipInterval().toMilliseconds()).isEqualTo(200);
+        assertThat(storage.getShipInterval().toMilliseconds()).isEqualTo(1000);
         assertThat(storage.isSharedByNodes()).as("one node per server: its id index knows every id").isFalse();
         if (System.getenv("INVITETRACK_MIN_COMMIT_INTERVAL") == null) {
             assertThat(config.getIngest().getMinCommitInterval().toMilliseconds()).isZero();

@@ -3,6 +3,8 @@ package dev.invitetrack.query.resources;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import dev.invitetrack.config.IngestConfig;
 import dev.invitetrack.storage.Storage;
 import dev.invitetrack.storage.StorageKind;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AcknowledgedWritesFilterTest {
+    /** The write path's journal and id index, deleted after the tests. */
+    private static final java.nio.file.Path DATA = dataDirectory();
     private static final Storage STORAGE = lazyStorage();
 
     static final ResourceExtension WAITING = ResourceExtension.builder()
@@ -51,21 +55,25 @@ class AcknowledgedWritesFilterTest {
 
     /** H2 behind a write path whose applier waits an hour between writes unless a reader waits. */
     private static Storage lazyStorage() {
+        H2EventStore store = new H2EventStore(H2Database.open(TestRows.memoryUrl(), "filter test"));
+        return Storages.start(StorageKind.H2, store, store.database().jdbi(), Storages.settings(
+                TestStorages.h2Config(DATA), new IngestConfig(), Duration.ofSeconds(1), 10_000,
+                Duration.ofHours(1)),
+                Clock.systemUTC(), new MetricRegistry());
+    }
+
+    private static java.nio.file.Path dataDirectory() {
         try {
-            java.nio.file.Path data = Files.createTempDirectory("filter-storage");
-            H2EventStore store = new H2EventStore(H2Database.open(TestRows.memoryUrl(), "filter test"));
-            return Storages.start(StorageKind.H2, store, store.database().jdbi(), Storages.settings(
-                    TestStorages.h2Config(data), new IngestConfig(), Duration.ofSeconds(1), 10_000,
-                    Duration.ofHours(1)),
-                    Clock.systemUTC(), new MetricRegistry());
+            return Files.createTempDirectory("filter-storage-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     @AfterAll
-    static void close() {
+    static void close() throws IOException {
         STORAGE.close();
+        MoreFiles.deleteRecursively(DATA, RecursiveDeleteOption.ALLOW_INSECURE);
     }
 
     @Test

@@ -16,6 +16,10 @@ import dev.invitetrack.storage.StoredEvent;
 import dev.invitetrack.storage.TestRows;
 import dev.invitetrack.storage.WritePathContract;
 import dev.invitetrack.storage.testing.TestStorages;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
@@ -254,10 +259,10 @@ class H2WritePathTest extends WritePathContract {
     /** A redo log segment in the format of versions before the journal: length, CRC32C, then the rows. */
     private static void writeLegacyRedoLog(Path directory, List<List<StoredEvent>> commits) throws Exception {
         Files.createDirectories(directory);
-        java.io.ByteArrayOutputStream segment = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream segment = new ByteArrayOutputStream();
         for (List<StoredEvent> rows : commits) {
-            java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
-            try (java.io.DataOutputStream out = new java.io.DataOutputStream(payload)) {
+            ByteArrayOutputStream payload = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(payload)) {
                 out.writeInt(rows.size());
                 for (StoredEvent row : rows) {
                     legacyString(out, row.workspaceId());
@@ -275,9 +280,9 @@ class H2WritePathTest extends WritePathContract {
                     legacyString(out, row.contextJson());
                 }
             }
-            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            CRC32C crc = new CRC32C();
             crc.update(payload.toByteArray());
-            java.io.DataOutputStream framed = new java.io.DataOutputStream(segment);
+            DataOutputStream framed = new DataOutputStream(segment);
             framed.writeInt(payload.size());
             framed.writeInt((int) crc.getValue());
             framed.write(payload.toByteArray());
@@ -285,17 +290,17 @@ class H2WritePathTest extends WritePathContract {
         Files.write(directory.resolve("00000000000000000001.journal"), segment.toByteArray());
     }
 
-    private static void legacyString(java.io.DataOutputStream out, String value) throws java.io.IOException {
+    private static void legacyString(DataOutputStream out, String value) throws IOException {
         if (value == null) {
             out.writeInt(-1);
         } else {
-            byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             out.writeInt(bytes.length);
             out.write(bytes);
         }
     }
 
-    private static void legacyInstant(java.io.DataOutputStream out, Instant value) throws java.io.IOException {
+    private static void legacyInstant(DataOutputStream out, Instant value) throws IOException {
         out.writeBoolean(value != null);
         if (value != null) {
             out.writeLong(value.getEpochSecond());
