@@ -105,6 +105,13 @@ public class IdIndexCommits {
         return found;
     }
 
+    /** The look-up alone of 100 new ids: what the Bloom filters answer, most without reading a block. */
+    @Benchmark
+    @OperationsPerInvocation(COMMIT)
+    public boolean[] lookUpOf100NewIds() {
+        return index.contains(fresh);
+    }
+
     /** A commit of 100 repeats of ids stored long ago: the look-up finds each on disk (or in the cache). */
     @Benchmark
     @OperationsPerInvocation(COMMIT)
