@@ -71,8 +71,8 @@ $jmh
 
 Filled in batches of 10,000, flushed and compacted; then reopened (the open time is what a server start pays for
 the index) and looked up for 2 s each, 100 ids per look-up, from a cold cache: new ids (what most commits ask),
-then stored ids (repeats). Memory: RocksDB's own account (memtables, block cache with the index and filter
-blocks, table readers; the cache is capped at CACHE_MB); RSS: the whole JVM process after the look-ups.
+then stored ids (repeats). Memory: RocksDB's own account (memtables, the block cache of data blocks, capped
+at CACHE_MB, and the table readers, which hold the Bloom filters and index blocks); RSS: the whole JVM process after the look-ups.
 
 | ids | fill | disk | open | index memory | process RSS | new ids looked up /s | stored ids looked up /s |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |

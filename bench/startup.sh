@@ -35,7 +35,8 @@ if [ "$backend" = clickhouse ]; then
   export CLICKHOUSE_URL=$clickhouse_url CLICKHOUSE_DATABASE=startup
 fi
 
-# Starts the server and prints the milliseconds until its health check answers healthy.
+# Starts the server and sets ready_ms to the milliseconds until its health check answers healthy (not printed: in a
+# command substitution the server would be started by a subshell, whose server_pid this shell never sees).
 start() {
   local started=$(date +%s%N)
   # shellcheck disable=SC2086 # java_opts is a list of options
@@ -45,12 +46,12 @@ start() {
     kill -0 "$server_pid" 2>/dev/null || { tail -30 "$work/server.log" >&2; exit 1; }
     sleep 0.05
   done
-  echo $(( ($(date +%s%N) - started) / 1000000 ))
+  ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 }
 stop() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; }
 
 log "creating the schema"
-start > /dev/null
+start
 stop
 log "filling the store with $ids events"
 filled=$(date +%s%N)
@@ -69,13 +70,13 @@ rm -rf "$work/data/id-index"
 data_mb=$(du -sm "$work/data" | cut -f1)
 
 log "start 1: no id index, rebuilt from the store"
-first=$(start)
+start; first=$ready_ms
 rebuild_line=$(grep -o 'id index rebuilt in [0-9]* ms: [0-9]* ids' "$work/server.log" | tail -1)
 stop
 index_mb=$(du -sm "$work/data/id-index" | cut -f1)
 log "start 2, 3: on the rebuilt index"
-second=$(start); stop
-third=$(start); stop
+start; second=$ready_ms; stop
+start; third=$ready_ms; stop
 
 commit=$(git rev-parse --short HEAD)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!bench/results')" ] || commit="$commit (with local changes)"
