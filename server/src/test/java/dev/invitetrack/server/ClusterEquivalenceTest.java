@@ -167,9 +167,13 @@ class ClusterEquivalenceTest {
         return new ApiClient(nodes.get(index).port());
     }
 
-    private void delete(ApiClient client, String workspace, String path) {
-        ApiClient.Answer answer = client.send(HttpRequest.newBuilder(URI.create(client.uri(path)))
+    private static ApiClient.Answer sendDelete(ApiClient client, String workspace, String path) {
+        return client.send(HttpRequest.newBuilder(URI.create(client.uri(path)))
                 .header("Authorization", "Bearer " + WRITE_KEYS.get(workspace)).DELETE());
+    }
+
+    private void delete(ApiClient client, String workspace, String path) {
+        ApiClient.Answer answer = sendDelete(client, workspace, path);
         assertThat(answer.status()).as(path + " " + answer.body()).isEqualTo(200);
     }
 
@@ -179,9 +183,7 @@ class ClusterEquivalenceTest {
      * it, and everything before it, within a minute.
      */
     private void delete(int index, String workspace, String path) throws Exception {
-        ApiClient client = node(index);
-        ApiClient.Answer answer = client.send(HttpRequest.newBuilder(URI.create(client.uri(path)))
-                .header("Authorization", "Bearer " + WRITE_KEYS.get(workspace)).DELETE());
+        ApiClient.Answer answer = sendDelete(node(index), workspace, path);
         assertThat(answer.status()).as(path + " " + answer.body()).isIn(200, 202);
         if (answer.status() == 202) {
             assertThat(answer.json().get("pending").asBoolean()).as(answer.body()).isTrue();

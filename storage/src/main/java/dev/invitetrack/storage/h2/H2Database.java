@@ -36,8 +36,8 @@ public final class H2Database implements AutoCloseable {
     private final String description;
 
     private H2Database(JdbcConnectionPool pool, String url, String description) {
-        this.url = url;
         this.pool = requireNonNull(pool, "pool is null");
+        this.url = requireNonNull(url, "url is null");
         this.description = requireNonNull(description, "description is null");
     }
 

@@ -194,12 +194,13 @@ public final class GroupCommitWriter {
                 }
             }
             lastCommitStart = System.nanoTime();
-            gather();
             if (first.record() != null) {
+                // A deletion or retention run is appended alone: nothing to gather for it.
                 append(first);
                 lastCommitRequests = 1;
                 continue;
             }
+            gather();
             group.clear();
             group.add(first);
             int events = first.rows().size();
