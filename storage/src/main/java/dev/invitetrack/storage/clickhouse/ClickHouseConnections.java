@@ -2,6 +2,7 @@ package dev.invitetrack.storage.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
+import com.clickhouse.client.api.Client;
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.storage.StorageException;
@@ -11,6 +12,7 @@ import io.dropwizard.util.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -19,18 +21,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connections to ClickHouse (its HTTP interface, clickhouse-jdbc) with the settings every session needs, the
- * database created where it is missing, and the topology (one server or a sharded cluster).
+ * The connections to ClickHouse (its HTTP interface) with the settings every session needs, the database created
+ * where it is missing, and the topology (one server or a sharded cluster): clickhouse-jdbc for statements and
+ * queries, and a client-v2 {@link Client} that streams shipments in RowBinary (no SQL text, see
+ * {@link ClickHouseRows}).
  */
 public final class ClickHouseConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseConnections.class);
 
+    /**
+     * How long one INSERT of a shipment may take before it is given up (and written again): a shipment is a few
+     * seconds of load at most, which ClickHouse takes in well under a second when it is well.
+     */
+    private static final long INSERT_TIMEOUT_SECONDS = 120;
+
     private final ManagedDataSource dataSource;
+    private final Client client;
     private final ClickHouseTopology topology;
     private final String description;
 
-    private ClickHouseConnections(ManagedDataSource dataSource, ClickHouseTopology topology, String description) {
+    private ClickHouseConnections(ManagedDataSource dataSource, Client client, ClickHouseTopology topology,
+            String description) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.client = requireNonNull(client, "client is null");
         this.topology = requireNonNull(topology, "topology is null");
         this.description = requireNonNull(description, "description is null");
     }
@@ -57,7 +70,29 @@ public final class ClickHouseConnections implements AutoCloseable {
         sessionSettings(topology).forEach((name, value) ->
                 properties.put(ClickHouseTopology.SETTING_PREFIX + name, value));
         factory.setProperties(properties);
-        return new ClickHouseConnections(factory.build(metrics, "clickhouse"), topology, config.describe());
+        return new ClickHouseConnections(factory.build(metrics, "clickhouse"),
+                client(config.getUrl(), config, config.getDatabase(), sessionSettings(topology)), topology,
+                config.describe());
+    }
+
+    /**
+     * A client-v2 client of one server, for shipments: the session's settings on every request, no retries of
+     * its own (the applier writes a failed shipment again, whole, with the same deduplication token).
+     */
+    static Client client(String url, ClickHouseStorageConfig config, String database, Map<String, String> settings) {
+        Client.Builder builder = new Client.Builder()
+                .addEndpoint(url.replaceAll("/+$", ""))
+                .setUsername(config.getUser())
+                .setPassword(config.getPassword())
+                .setDefaultDatabase(database)
+                .setMaxRetries(0)
+                .setConnectTimeout(10, ChronoUnit.SECONDS)
+                .setSocketTimeout(INSERT_TIMEOUT_SECONDS, ChronoUnit.SECONDS)
+                .setExecutionTimeout(INSERT_TIMEOUT_SECONDS, ChronoUnit.SECONDS)
+                .setMaxConnections(Math.max(2, config.getMaxConnections()))
+                .setClientName("invitetrack");
+        settings.forEach(builder::serverSetting);
+        return builder.build();
     }
 
     /**
@@ -90,6 +125,11 @@ public final class ClickHouseConnections implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /** The client that streams shipments into the server this store talks to. */
+    Client client() {
+        return client;
+    }
+
     ClickHouseTopology topology() {
         return topology;
     }
@@ -112,6 +152,7 @@ public final class ClickHouseConnections implements AutoCloseable {
 
     @Override
     public void close() {
+        client.close();
         try {
             dataSource.stop();
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package dev.invitetrack.storage.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
+import com.clickhouse.client.api.Client;
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.storage.AppliedPosition;
@@ -87,8 +88,8 @@ public final class ClickHouseEventStore implements EventStore {
                     // The events first (the views fill the invite tables in the same INSERT), their ids last: with
                     // several nodes an id is in seen_message_ids only once all of its event is stored.
                     String token = ClickHouseRows.token(range);
-                    ClickHouseRows.insertEvents(connection, fresh, token);
-                    ClickHouseRows.insertIds(connection, fresh, token);
+                    ClickHouseRows.insertEvents(connections.client(), "events", fresh, token);
+                    ClickHouseRows.insertIds(connections.client(), "seen_message_ids", fresh, token);
                 }
                 matching.written(fresh);
             } catch (SQLException e) {
@@ -142,6 +143,11 @@ public final class ClickHouseEventStore implements EventStore {
         } catch (SQLException e) {
             throw new StorageException("cannot read ClickHouse's stored ids: " + e.getMessage(), e);
         }
+    }
+
+    /** The client shipments are streamed through (tests write half a shipment with it). */
+    Client client() {
+        return connections.client();
     }
 
     /** Runs the match repair now (tests); see {@link ClickHouseInviteMatching}. */

@@ -4,12 +4,18 @@ import com.google.common.hash.Hashing;
 import dev.invitetrack.storage.AppliedPosition;
 import dev.invitetrack.storage.JournalRange;
 import dev.invitetrack.storage.StoredEvent;
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.DataStreamWriter;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.data.ClickHouseFormat;
+import dev.invitetrack.storage.StorageException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,13 +26,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Writing a shipment of the journal to ClickHouse: its journal range first ({@code journal_positions}), then the
  * events (the views fill the invite tables in the same INSERT), then their ids ({@code seen_message_ids}, read by
- * a rebuild of a node's id index and, with several nodes, by each shipment). Every INSERT of a shipment carries
+ * a rebuild of a node's id index and, with several nodes, by each shipment). Rows are streamed in RowBinary
+ * through client-v2: no SQL text, nothing on the heap that grows with the shipment. Every INSERT of a shipment carries
  * an {@code insert_deduplication_token} derived from its journal range: a shipment cut short by a crash is
  * shipped again with the same bounds, and ClickHouse drops each block it already holds, in the events table and
  * in every table a view fills from it.
@@ -42,18 +50,12 @@ final class ClickHouseRows {
     /** ClickHouse's limit on the text of one query, as a session setting: room for a look-up's quoted ids. */
     static final int MAX_QUERY_SIZE = 4 * LOOKUP_CHUNK_CHARS;
 
-    private static final String INSERT_EVENTS = """
-            INSERT INTO events (workspace_id, event_name, ts, message_id, user_id, anonymous_id, received_at,
-                                sent_at, invitee_email, invitee_role, inviter_user_id, properties, context)
-            SETTINGS insert_deduplication_token = '%s'
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """;
+    /** The columns a shipment writes, in the order {@link #writeEvent} writes them. */
+    static final List<String> EVENT_COLUMNS = List.of("workspace_id", "event_name", "ts", "message_id", "user_id",
+            "anonymous_id", "received_at", "sent_at", "invitee_email", "invitee_role", "inviter_user_id",
+            "properties", "context");
 
-    private static final String INSERT_IDS = """
-            INSERT INTO seen_message_ids (workspace_id, message_id, ts)
-            SETTINGS insert_deduplication_token = '%s'
-            VALUES (?, ?, ?)
-            """;
+    static final List<String> ID_COLUMNS = List.of("workspace_id", "message_id", "ts");
 
     private static final String RECORD_RANGE =
             "INSERT INTO journal_positions (journal_id, first, last) VALUES (?, ?, ?)";
@@ -99,42 +101,65 @@ final class ClickHouseRows {
         }
     }
 
-    static void insertEvents(Connection connection, List<StoredEvent> rows, String token) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENTS.formatted(token))) {
+    /** Streams the rows into {@code table} (events, or its local table on a shard) in RowBinary. */
+    static void insertEvents(Client client, String table, List<StoredEvent> rows, String token) {
+        insert(client, table, EVENT_COLUMNS, rows, token, ClickHouseRows::writeEvent);
+    }
+
+    /** Streams the rows' ids into {@code table} (seen_message_ids, or its local table) in RowBinary. */
+    static void insertIds(Client client, String table, List<StoredEvent> rows, String token) {
+        insert(client, table, ID_COLUMNS, rows, token, (out, row) -> {
+            out.string(row.workspaceId());
+            out.string(row.messageId());
+            out.dateTime64(row.timestamp());
+        });
+    }
+
+    private interface RowWriter {
+        void write(RowBinaryOutput out, StoredEvent row) throws IOException;
+    }
+
+    private static void insert(Client client, String table, List<String> columns, List<StoredEvent> rows,
+            String token, RowWriter writer) {
+        InsertSettings settings = new InsertSettings().setDeduplicationToken(token);
+        DataStreamWriter body = stream -> {
+            RowBinaryOutput out = new RowBinaryOutput(stream);
             for (StoredEvent row : rows) {
-                insert.setString(1, row.workspaceId());
-                insert.setString(2, row.eventName());
-                insert.setString(3, dateTime64(row.timestamp()));
-                insert.setString(4, row.messageId());
-                insert.setString(5, orEmpty(row.userId()));
-                insert.setString(6, orEmpty(row.anonymousId()));
-                insert.setString(7, dateTime64(row.receivedAt()));
-                if (row.sentAt() == null) {
-                    insert.setNull(8, Types.TIMESTAMP);
-                } else {
-                    insert.setString(8, dateTime64(row.sentAt()));
-                }
-                insert.setString(9, orEmpty(row.inviteeEmail()));
-                insert.setString(10, orEmpty(row.inviteeRole()));
-                insert.setString(11, orEmpty(row.inviterUserId()));
-                insert.setString(12, row.propertiesJson());
-                insert.setString(13, row.contextJson());
-                insert.addBatch();
+                writer.write(out, row);
             }
-            insert.executeBatch();
+            out.flush();
+        };
+        try (InsertResponse response = client.insert(table, columns, body, ClickHouseFormat.RowBinary, settings)
+                .get()) {
+            if (response.getWrittenRows() < 0) {
+                throw new StorageException("ClickHouse answered the INSERT into " + table + " without a summary");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while writing to " + table, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StorageException("INSERT into " + table + " failed: " + cause.getMessage(), cause);
+        } catch (RuntimeException e) {
+            throw new StorageException("INSERT into " + table + " failed: " + e.getMessage(), e);
         }
     }
 
-    static void insertIds(Connection connection, List<StoredEvent> rows, String token) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_IDS.formatted(token))) {
-            for (StoredEvent row : rows) {
-                insert.setString(1, row.workspaceId());
-                insert.setString(2, row.messageId());
-                insert.setString(3, dateTime64(row.timestamp()));
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+    /** One events row, in the order of {@link #EVENT_COLUMNS}; absent strings are '' (see V1__events.sql). */
+    static void writeEvent(RowBinaryOutput out, StoredEvent row) throws IOException {
+        out.string(row.workspaceId());
+        out.string(row.eventName());
+        out.dateTime64(row.timestamp());
+        out.string(row.messageId());
+        out.string(orEmpty(row.userId()));
+        out.string(orEmpty(row.anonymousId()));
+        out.dateTime64(row.receivedAt());
+        out.nullableDateTime64(row.sentAt());
+        out.string(orEmpty(row.inviteeEmail()));
+        out.string(orEmpty(row.inviteeRole()));
+        out.string(orEmpty(row.inviterUserId()));
+        out.string(row.propertiesJson());
+        out.string(row.contextJson());
     }
 
     /**
@@ -192,11 +217,7 @@ final class ClickHouseRows {
         return chunks;
     }
 
-    /**
-     * A time as the text of a DateTime64(3, 'UTC') value, to the millisecond (truncated, as H2 stores it). The
-     * driver sends an Instant as a call, {@code fromUnixTimestamp64Nano(...)}, which makes ClickHouse evaluate an
-     * expression for every row of an INSERT's VALUES; a quoted literal is read by its fast parser.
-     */
+    /** A time as the text of a DateTime64(3, 'UTC') literal, to the millisecond (truncated, as H2 stores it). */
     static String dateTime64(Instant time) {
         return DATE_TIME_64.format(time);
     }
