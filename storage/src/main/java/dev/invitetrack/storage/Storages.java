@@ -19,8 +19,13 @@ import org.jdbi.v3.core.Jdbi;
 public final class Storages {
     /** Events per H2 transaction of the applier. */
     static final int H2_EVENTS_PER_WRITE = 10_000;
-    /** Events per ClickHouse shipment: the driver holds a shipment's VALUES text on the heap. */
-    static final int CLICKHOUSE_EVENTS_PER_WRITE = 20_000;
+    /**
+     * A ClickHouse shipment: at most this many events and bytes of rows, once a second under load (shipInterval),
+     * as ClickHouse's bulk-insert guidance says: large parts, about one INSERT a second. Rows are streamed in
+     * RowBinary; the bound is on the journal records a shipment holds in memory while it is written.
+     */
+    static final int CLICKHOUSE_EVENTS_PER_WRITE = 250_000;
+    static final long CLICKHOUSE_BYTES_PER_WRITE = 64L << 20;
 
     private Storages() {}
 
@@ -37,19 +42,22 @@ public final class Storages {
         if (config instanceof H2StorageConfig h2) {
             H2EventStore store = new H2EventStore(H2Database.open(h2));
             return new Backend(StorageKind.H2, store, store.database().jdbi(), settings(config, ingest,
-                    h2.getCheckpointInterval().toJavaDuration(), H2_EVENTS_PER_WRITE, Duration.ZERO));
+                    h2.getCheckpointInterval().toJavaDuration(), H2_EVENTS_PER_WRITE, Long.MAX_VALUE,
+                    Duration.ZERO));
         }
         if (config instanceof ClickHouseStorageConfig clickHouse) {
             ClickHouseEventStore store = ClickHouseEventStore.open(clickHouse, metrics);
             return new Backend(StorageKind.CLICKHOUSE, store, store.jdbi(), settings(config, ingest,
-                    Duration.ofSeconds(1), CLICKHOUSE_EVENTS_PER_WRITE, clickHouse.getShipInterval().toJavaDuration()));
+                    Duration.ofSeconds(1), CLICKHOUSE_EVENTS_PER_WRITE, CLICKHOUSE_BYTES_PER_WRITE,
+                    clickHouse.getShipInterval().toJavaDuration()));
         }
         throw new IllegalArgumentException("unsupported storage type: " + config.getClass().getSimpleName());
     }
 
     /** The write path's settings from the configuration. */
     public static WritePath.Settings settings(StorageConfig config, IngestConfig ingest,
-            Duration storeCheckpointInterval, int eventsPerStoreWrite, Duration minStoreWriteInterval) {
+            Duration storeCheckpointInterval, int eventsPerStoreWrite, long bytesPerStoreWrite,
+            Duration minStoreWriteInterval) {
         // H2's redo log of versions before the journal came first; its events are imported once, then it goes.
         List<Path> legacy = config instanceof H2StorageConfig ? List.of(config.dataPath().resolve("h2-redo"))
                 : List.of();
@@ -64,6 +72,7 @@ public final class Storages {
                 config.getIdIndex().getWindow() == null ? null : config.getIdIndex().getWindow().toJavaDuration(),
                 storeCheckpointInterval,
                 eventsPerStoreWrite,
+                bytesPerStoreWrite,
                 minStoreWriteInterval,
                 ingest.getMaxQueuedEvents(),
                 ingest.getMaxEventsPerCommit(),

@@ -56,6 +56,20 @@ public record StoredEvent(
         return first;
     }
 
+    /**
+     * About how many bytes the row takes in a store's write (its strings' lengths and three times): what a
+     * shipment is sized by.
+     */
+    public long approximateBytes() {
+        return 24L + workspaceId.length() + messageId.length() + eventName.length() + length(userId)
+                + length(anonymousId) + length(inviteeEmail) + length(inviteeRole) + length(inviterUserId)
+                + propertiesJson.length() + contextJson.length();
+    }
+
+    private static int length(@Nullable String value) {
+        return value == null ? 0 : value.length();
+    }
+
     public static StoredEvent from(String workspaceId, Event event) {
         EventEnvelope e = event.envelope();
         String email = null;

@@ -58,7 +58,7 @@ class AcknowledgedWritesFilterTest {
         H2EventStore store = new H2EventStore(H2Database.open(TestRows.memoryUrl(), "filter test"));
         return Storages.start(StorageKind.H2, store, store.database().jdbi(), Storages.settings(
                 TestStorages.h2Config(DATA), new IngestConfig(), Duration.ofSeconds(1), 10_000,
-                Duration.ofHours(1)),
+                Long.MAX_VALUE, Duration.ofHours(1)),
                 Clock.systemUTC(), new MetricRegistry());
     }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Feeds one store from the journal, in journal order: consecutive event records together, in large writes (up to
- * {@code maxEventsPerWrite} events each), each deletion on its own, each write with the journal range it applies.
+ * {@code maxEventsPerWrite} events and about {@code maxBytesPerWrite} bytes of rows each), each deletion on its own, each write with the journal range it applies.
  * Starts where the store says it stands; a write the store may have cut short is written again first with exactly
  * the same bounds. A write that fails is tried again, the same range, until the store takes it, so events reach
  * the store exactly in the order they were acknowledged.
@@ -44,6 +44,7 @@ final class Applier {
     private final EventStore store;
     private final Journal journal;
     private final int maxEventsPerWrite;
+    private final long maxBytesPerWrite;
     private final long minIntervalNanos;
     private final int urgentBacklogEvents;
     private final LongSupplier unappliedEvents;
@@ -63,11 +64,13 @@ final class Applier {
      * @param urgentBacklogEvents a backlog at which the applier writes without waiting out {@code minInterval}
      * @param unappliedEvents the backlog: events acknowledged and not yet applied
      */
-    Applier(EventStore store, Journal journal, int maxEventsPerWrite, Duration minInterval, int urgentBacklogEvents,
+    Applier(EventStore store, Journal journal, int maxEventsPerWrite, long maxBytesPerWrite, Duration minInterval,
+            int urgentBacklogEvents,
             LongSupplier unappliedEvents, RejectedRecords rejected, MetricRegistry metrics) {
         this.store = requireNonNull(store, "store is null");
         this.journal = requireNonNull(journal, "journal is null");
         this.maxEventsPerWrite = maxEventsPerWrite;
+        this.maxBytesPerWrite = maxBytesPerWrite;
         this.minIntervalNanos = minInterval.toNanos();
         this.urgentBacklogEvents = urgentBacklogEvents;
         this.unappliedEvents = requireNonNull(unappliedEvents, "unappliedEvents is null");
@@ -160,7 +163,7 @@ final class Applier {
                 return;
             }
             lastStart = System.nanoTime();
-            List<JournalEntry> entries = journal.read(applied + 1, maxEventsPerWrite);
+            List<JournalEntry> entries = withinBytes(journal.read(applied + 1, maxEventsPerWrite));
             int start = 0;
             while (start < entries.size()) {
                 int end = start + 1;
@@ -215,6 +218,25 @@ final class Applier {
             }
         }
         return unappliedEvents.getAsLong() >= urgentBacklogEvents;
+    }
+
+    /** The leading entries whose rows add up to at most {@code maxBytesPerWrite} (at least one entry). */
+    private List<JournalEntry> withinBytes(List<JournalEntry> entries) {
+        if (maxBytesPerWrite == Long.MAX_VALUE) {
+            return entries;
+        }
+        long bytes = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).record() instanceof JournalRecord.Events events) {
+                for (StoredEvent row : events.rows()) {
+                    bytes += row.approximateBytes();
+                }
+            }
+            if (bytes > maxBytesPerWrite && i > 0) {
+                return entries.subList(0, i);
+            }
+        }
+        return entries;
     }
 
     private List<JournalEntry> readRange(long first, long last) {

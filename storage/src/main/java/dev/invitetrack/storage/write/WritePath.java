@@ -68,6 +68,7 @@ public final class WritePath implements AutoCloseable {
             @Nullable Duration window,
             Duration storeCheckpointInterval,
             int maxEventsPerStoreWrite,
+            long maxBytesPerStoreWrite,
             Duration minStoreWriteInterval,
             int maxQueuedEvents,
             int maxEventsPerCommit,
@@ -139,7 +140,8 @@ public final class WritePath implements AutoCloseable {
                 MEMORY_TAIL_EVENTS);
         this.writer = new GroupCommitWriter(new Target(), settings.maxQueuedEvents(), settings.maxEventsPerCommit(),
                 settings.minCommitInterval(), settings.maxCommitDelay(), metrics);
-        this.applier = new Applier(store, journal, settings.maxEventsPerStoreWrite(), settings.minStoreWriteInterval(),
+        this.applier = new Applier(store, journal, settings.maxEventsPerStoreWrite(),
+                settings.maxBytesPerStoreWrite(), settings.minStoreWriteInterval(),
                 settings.maxUnappliedEvents() / 2, this::unappliedEvents,
                 new RejectedRecords(settings.journalDirectory().resolve("rejected")), metrics);
         this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("write-path-checkpoints"));
