@@ -13,10 +13,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +40,15 @@ public final class ClickHouseConnections implements AutoCloseable {
 
     private final ManagedDataSource dataSource;
     private final Client client;
+    private final @Nullable ShardedShipper shardedShipper;
     private final ClickHouseTopology topology;
     private final String description;
 
-    private ClickHouseConnections(ManagedDataSource dataSource, Client client, ClickHouseTopology topology,
-            String description) {
+    private ClickHouseConnections(ManagedDataSource dataSource, Client client, @Nullable ShardedShipper shardedShipper,
+            ClickHouseTopology topology, String description) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.client = requireNonNull(client, "client is null");
+        this.shardedShipper = shardedShipper;
         this.topology = requireNonNull(topology, "topology is null");
         this.description = requireNonNull(description, "description is null");
     }
@@ -70,9 +75,36 @@ public final class ClickHouseConnections implements AutoCloseable {
         sessionSettings(topology).forEach((name, value) ->
                 properties.put(ClickHouseTopology.SETTING_PREFIX + name, value));
         factory.setProperties(properties);
+        Map<String, String> settings = sessionSettings(topology);
         return new ClickHouseConnections(factory.build(metrics, "clickhouse"),
-                client(config.getUrl(), config, config.getDatabase(), sessionSettings(topology)), topology,
-                config.describe());
+                client(config.getUrl(), config, config.getDatabase(), settings),
+                shardedShipper(config, topology, settings), topology, config.describe());
+    }
+
+    /** For a cluster whose servers the configuration lists: a shipper that writes to every shard directly. */
+    private static @Nullable ShardedShipper shardedShipper(ClickHouseStorageConfig config,
+            ClickHouseTopology topology, Map<String, String> settings) {
+        if (!(topology instanceof ShardedCluster cluster)) {
+            return null;
+        }
+        List<ShardedCluster.Shard> shards;
+        try {
+            shards = cluster.shards();
+        } catch (SQLException e) {
+            throw new StorageException("cannot read the cluster's shards from its servers: " + e.getMessage(), e);
+        }
+        if (shards.isEmpty()) {
+            LOG.info("shipping through the Distributed tables: the configuration does not list a server of every"
+                    + " shard (storage.cluster.nodeUrls)");
+            return null;
+        }
+        List<List<Client>> clients = new ArrayList<>();
+        for (ShardedCluster.Shard shard : shards) {
+            clients.add(shard.urls().stream()
+                    .map(url -> client(url, config, config.getDatabase(), settings)).toList());
+        }
+        return new ShardedShipper(new ShardRouting(shards.stream().map(ShardedCluster.Shard::weight).toList()),
+                clients);
     }
 
     /**
@@ -125,6 +157,11 @@ public final class ClickHouseConnections implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /** Writes shipments to each shard directly; null on one server, or a cluster whose servers are not listed. */
+    @Nullable ShardedShipper shardedShipper() {
+        return shardedShipper;
+    }
+
     /** The client that streams shipments into the server this store talks to. */
     Client client() {
         return client;
@@ -153,6 +190,9 @@ public final class ClickHouseConnections implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (shardedShipper != null) {
+            shardedShipper.close();
+        }
         try {
             dataSource.stop();
         } catch (Exception e) {

@@ -2,7 +2,6 @@ package dev.invitetrack.storage.clickhouse;
 
 import static java.util.Objects.requireNonNull;
 
-import com.clickhouse.client.api.Client;
 import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.storage.AppliedPosition;
@@ -17,6 +16,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The journal shipped to ClickHouse: each shipment records its journal range, then writes its events and their
@@ -88,13 +88,32 @@ public final class ClickHouseEventStore implements EventStore {
                     // The events first (the views fill the invite tables in the same INSERT), their ids last: with
                     // several nodes an id is in seen_message_ids only once all of its event is stored.
                     String token = ClickHouseRows.token(range);
-                    ClickHouseRows.insertEvents(connections.client(), "events", fresh, token);
-                    ClickHouseRows.insertIds(connections.client(), "seen_message_ids", fresh, token);
+                    insertEvents(fresh, token);
+                    insertIds(fresh, token);
                 }
                 matching.written(fresh);
             } catch (SQLException e) {
                 throw new StorageException("ClickHouse write failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Streams events into the events table, or, on a cluster whose servers are listed, into each shard's. */
+    void insertEvents(List<StoredEvent> rows, String token) {
+        ShardedShipper shards = connections.shardedShipper();
+        if (shards != null) {
+            shards.insertEvents(rows, token);
+        } else {
+            ClickHouseRows.insertEvents(connections.client(), "events", rows, token);
+        }
+    }
+
+    private void insertIds(List<StoredEvent> rows, String token) {
+        ShardedShipper shards = connections.shardedShipper();
+        if (shards != null) {
+            shards.insertIds(rows, token);
+        } else {
+            ClickHouseRows.insertIds(connections.client(), "seen_message_ids", rows, token);
         }
     }
 
@@ -145,9 +164,9 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
-    /** The client shipments are streamed through (tests write half a shipment with it). */
-    Client client() {
-        return connections.client();
+    /** Null unless shipments go straight to each shard of a cluster (tests check which way they go). */
+    @Nullable ShardedShipper shardedShipper() {
+        return connections.shardedShipper();
     }
 
     /** Runs the match repair now (tests); see {@link ClickHouseInviteMatching}. */

@@ -5,11 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.invitetrack.config.ClickHouseClusterConfig;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -200,6 +203,46 @@ final class ShardedCluster implements ClickHouseTopology {
         return (definition.substring(0, engine.start()) + replicated + definition.substring(engine.end()))
                 // Replicated tables deduplicate retried inserts in Keeper, with the setting of that name.
                 .replace("non_replicated_deduplication_window", "replicated_deduplication_window");
+    }
+
+    /** The servers of one shard, in the cluster's order, and the shard's weight. */
+    record Shard(int weight, List<String> urls) {}
+
+    /**
+     * The shards of the cluster with the listed servers of each, asked of the servers themselves (which shard
+     * each is, and every shard's weight, from {@code system.clusters}); empty when the configuration lists no
+     * servers, or when a shard has none listed: shipments then go through the Distributed tables.
+     */
+    List<Shard> shards() throws SQLException {
+        if (cluster.getNodeUrls().isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, Integer> weights = new TreeMap<>();
+        Map<Integer, List<String>> urls = new TreeMap<>();
+        for (String url : cluster.getNodeUrls()) {
+            try (Connection node = connect(url, "");
+                    PreparedStatement select = node.prepareStatement(
+                            "SELECT shard_num, shard_weight, is_local FROM system.clusters WHERE cluster = ?")) {
+                select.setString(1, cluster.getName());
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        weights.put(rs.getInt(1), rs.getInt(2));
+                        if (rs.getBoolean(3)) {
+                            List<String> servers = urls.computeIfAbsent(rs.getInt(1), shard -> new ArrayList<>());
+                            if (!servers.contains(url)) {
+                                servers.add(url);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (weights.isEmpty() || !urls.keySet().equals(weights.keySet())) {
+            return List.of();
+        }
+        List<Shard> shards = new ArrayList<>();
+        weights.forEach((shard, weight) -> shards.add(new Shard(weight, urls.get(shard))));
+        return shards;
     }
 
     private Connection connect(String url, String databaseName) throws SQLException {

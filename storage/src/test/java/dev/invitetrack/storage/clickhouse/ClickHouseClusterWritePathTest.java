@@ -79,6 +79,31 @@ class ClickHouseClusterWritePathTest extends ClickHouseWritePathTest {
     }
 
     @Test
+    void aShipmentGoesStraightToEachShardWhereTheDistributedTablesWouldPutIt() {
+        assertThat(store().shardedShipper()).as("the configuration lists every server: ships per shard").isNotNull();
+        List<StoredEvent> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(invite("send-" + i, "invite_sent", "alice", "p-" + i + "@example.com"));
+            rows.add(invite("accept-" + i, "invite_accepted", "new-" + i, "p-" + i + "@example.com"));
+            rows.add(row("acme", "other-" + i));
+        }
+        write(storage, rows);
+
+        // _shard_num is the shard a row lies on; the sharding key % 2 is the slot the Distributed table gives it.
+        String events = ShardedCluster.SHARDING_KEYS.get("events");
+        assertThat(perServer("SELECT count() FROM events").get(0)).isEqualTo(600);
+        assertThat(perServer("SELECT countIf((" + events + ") % 2 + 1 != _shard_num) FROM events"))
+                .as("events on another shard than the Distributed table's").containsOnly(0L);
+        String ids = ShardedCluster.SHARDING_KEYS.get("seen_message_ids");
+        assertThat(perServer("SELECT count() FROM seen_message_ids").get(0)).isEqualTo(600);
+        assertThat(perServer("SELECT countIf((" + ids + ") % 2 + 1 != _shard_num) FROM seen_message_ids"))
+                .as("ids on another shard than the Distributed table's").containsOnly(0L);
+        assertThat(perServer("SELECT count() FROM events_local")).as("both shards took rows")
+                .allMatch(count -> count > 100);
+        assertThat(matchedSends()).isEqualTo(200);
+    }
+
+    @Test
     void theInviteEventsOfAnInviteeShareAShardAndOtherEventsSpreadOverBoth() {
         List<StoredEvent> rows = new ArrayList<>();
         for (int i = 0; i < 40; i++) {

@@ -99,7 +99,7 @@ class ClickHouseWritePathTest extends WritePathContract {
         try (Handle handle = storage.jdbi().open()) {
             Connection connection = handle.getConnection();
             ClickHouseRows.recordRange(connection, range);
-            ClickHouseRows.insertEvents(store().client(), "events", rows, ClickHouseRows.token(range));
+            store().insertEvents(rows, ClickHouseRows.token(range));
         }
         assertThat(rawRows("seen_message_ids")).isZero();
         assertThat(store().appliedPosition("a-journal")).as("the range is in flight")
