@@ -7,12 +7,14 @@
 # Usage: bench/ingest.sh                       the whole suite, report in bench/results/ingest.md
 #        bench/ingest.sh write-path            what the write path is measured by (bare, track, track-fixed on both
 #                                              backends, batch on H2), report in bench/results/ingest-write-path.md
+#        bench/ingest.sh bulk                  ClickHouse in bulk (bare, ClickHouse's own inserts with and without
+#                                              the views, batch on ClickHouse), report in bench/results/ingest-bulk.md
 #        bench/ingest.sh SCENARIO [BACKEND]    one scenario, report in bench/results/ingest-SCENARIO[-BACKEND].md
 #   SCENARIO: track | track-fixed | batch | soak | jmh | bare | clickhouse-http
 #   BACKEND: h2 | clickhouse (default: both)
 # track-fixed is track with every event stamped one fixed time of last year, as an import of history is.
 # Environment: WARMUP (seconds, 120: the JIT on 2 cores needs minutes), DURATION (seconds, 30), SOAK_MINUTES
-# (10), PROFILE (1: flame graphs of the track and batch scenarios, beside the report; 0: none), JAVA_OPTS
+# (10), BULK_ROUNDS (5: 100,000-row inserts of ClickHouse's own, per table), PROFILE (1: flame graphs of the track and batch scenarios, beside the report; 0: none), JAVA_OPTS
 # (-Xmx640m, the heap the README recommends, and a 50 ms G1 pause goal) for the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ readonly SCENARIOS="track track-fixed batch soak jmh bare clickhouse-http"
 readonly WARMUP=${WARMUP:-120}
 readonly DURATION=${DURATION:-30}
 readonly SOAK_MINUTES=${SOAK_MINUTES:-10}
+readonly BULK_ROUNDS=${BULK_ROUNDS:-5}
 readonly PROFILE=${PROFILE:-1}
 # The heap the README recommends for a node: without it the JVM may take a quarter of the machine's memory.
 readonly JAVA_OPTS=${JAVA_OPTS:--Xmx640m -XX:MaxGCPauseMillis=50}; export JAVA_OPTS
@@ -34,6 +37,7 @@ backends=${2:-h2 clickhouse}
 case "$scenario" in
   all) run_scenarios="jmh bare track track-fixed batch soak clickhouse-http"; report=bench/results/ingest.md ;;
   write-path) run_scenarios="bare track track-fixed batch-h2"; report=bench/results/ingest-write-path.md ;;
+  bulk) run_scenarios="bare clickhouse-http batch-clickhouse"; report=bench/results/ingest-bulk.md ;;
   track|track-fixed|batch|soak) run_scenarios=$scenario; report=bench/results/ingest-$scenario${2:+-$2}.md ;;
   jmh|bare|clickhouse-http) run_scenarios=$scenario; report=bench/results/ingest-$scenario.md ;;
   *) echo "usage: bench/ingest.sh [SCENARIO [BACKEND]]; SCENARIO is one of: $SCENARIOS" >&2; exit 2 ;;
@@ -297,26 +301,49 @@ import re, sys
 text = open(sys.argv[1]).read()
 print(re.search(r"(?s)CREATE TABLE IF NOT EXISTS events .*?;", text).group(0).rstrip(";"))
 PY
-  python3 - "$work/rows.json" <<'PY'
-import datetime, sys
-# Stamped like the wrk scripts' events: from now, in rising milliseconds.
-start = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-with open(sys.argv[1], "w") as out:
-    for i in range(100_000):
-        ts = (start + datetime.timedelta(milliseconds=i)).isoformat(sep=" ", timespec="milliseconds")
-        out.write(f'{{"workspace_id":"reference","event_name":"invite_sent","ts":"{ts}",'
-                  f'"message_id":"bulk-{i}","user_id":"user-{i % 1000}","anonymous_id":"",'
-                  f'"received_at":"{ts}","sent_at":null,'
-                  f'"invitee_email":"invitee-{i}@example.com","invitee_role":"Developer","inviter_user_id":"",'
-                  '"properties":"{\\"invitee_first_name\\":\\"Mark\\",\\"invitee_last_name\\":\\"Wood\\"}",'
-                  '"context":"{}"}\n')
-PY
-  log "ClickHouse's own HTTP insert: 10 x 100,000 rows in JSONEachRow"
-  local insert="INSERT%20INTO%20reference.events%20FORMAT%20JSONEachRow" started i
-  curl -sf "$q$insert" --data-binary @"$work/rows.json" >/dev/null # warm-up
-  started=$(date +%s%N)
-  for i in $(seq 1 10); do curl -sf "$q$insert" --data-binary @"$work/rows.json" >/dev/null; done
-  record clickhouse-http clickhouse bulk_rows_per_s "$(( 1000000 * 1000000000 / ($(date +%s%N) - started) ))"
+  # The rows /v1/batch stores (bench/ingest/batch.lua's mix: 60 invites, 25 acceptances of invitees sent earlier,
+  # 15 other events), in 100,000-row files of their own, stamped from now in rising milliseconds.
+  python3 bench/ingest/bulk-rows.py "$work/bulk" "$BULK_ROUNDS"
+  # ClickHouse's own insert of them into the same schema as the server's, views included: a database migrated by
+  # the server itself (started once on it, then stopped); and into its events table alone, without the views.
+  local schema_dir=$work/bulk-schema
+  mkdir -p "$schema_dir"; write_config clickhouse "$schema_dir"
+  curl -sf "$clickhouse_url/" --data-binary "DROP DATABASE IF EXISTS reference_schema" >/dev/null
+  port=$(free_port); admin=$(free_port)
+  CLICKHOUSE_URL=$clickhouse_url CLICKHOUSE_DATABASE=reference_schema INVITETRACK_PORT=$port \
+    INVITETRACK_ADMIN_PORT=$admin INVITETRACK_DATA_DIR="$schema_dir/data" INVITETRACK_KEYS_FILE="$schema_dir/keys.json" \
+    java $JAVA_OPTS -jar server/target/invitetrack.jar server "$schema_dir/config.yml" > "$schema_dir/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$admin/healthcheck" && break; sleep 0.1; done
+  stop_server
+  curl -sf "$clickhouse_url/" --data-binary "DROP DATABASE IF EXISTS reference_plain" >/dev/null
+  curl -sf "$clickhouse_url/" --data-binary "CREATE DATABASE reference_plain" >/dev/null
+  curl -sf "$clickhouse_url/" --data-binary "CREATE TABLE reference_plain.events AS reference_schema.events" >/dev/null
+  log "ClickHouse's own HTTP insert: $BULK_ROUNDS x 100,000 rows in JSONEachRow, with and without the views"
+  # The session settings the server's shipments use; the rounds alternate, so that both see the same machine.
+  local settings="&insert_deduplicate=1&deduplicate_blocks_in_dependent_materialized_views=1" round db file started
+  local -A nanos=([reference_schema]=0 [reference_plain]=0)
+  for round in $(seq 0 "$BULK_ROUNDS"); do
+    file="$work/bulk/rows-$round.json"
+    for db in reference_schema reference_plain; do
+      started=$(date +%s%N)
+      curl -sf "$clickhouse_url/?query=INSERT%20INTO%20$db.events%20FORMAT%20JSONEachRow$settings" \
+        --data-binary @"$file" >/dev/null
+      # Round 0 warms up.
+      [ "$round" -gt 0 ] && nanos[$db]=$(( nanos[$db] + $(date +%s%N) - started ))
+    done
+  done
+  local with_views=$(( BULK_ROUNDS * 100000 * 1000000000 / nanos[reference_schema] ))
+  local without_views=$(( BULK_ROUNDS * 100000 * 1000000000 / nanos[reference_plain] ))
+  record clickhouse-http clickhouse bulk_rows_per_s "$with_views"
+  record clickhouse-http clickhouse bulk_rows_per_s_no_views "$without_views"
+  record clickhouse-http clickhouse views_share_pct "$(( 100 - 100 * with_views / without_views ))"
+  record clickhouse-http clickhouse matches "$(curl -sf "$clickhouse_url/" --data-binary \
+    "SELECT count() FROM reference_schema.invite_matches")"
+  curl -sf "$clickhouse_url/" --data-binary "DROP DATABASE reference_schema" >/dev/null
+  curl -sf "$clickhouse_url/" --data-binary "DROP DATABASE reference_plain" >/dev/null
+  rm -rf "$work/bulk"
+  local insert="INSERT%20INTO%20reference.events%20FORMAT%20JSONEachRow"
   log "ClickHouse's own HTTP insert: one row per request, ${DURATION}s, $TRACK_CONNECTIONS connections"
   local requests non2xx socket seconds p50 p99 p999 max
   IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max <<< \
@@ -355,6 +382,7 @@ for s in $run_scenarios; do
       unset FIXED_TIMESTAMP ;;
     batch) for b in $backends; do load_scenario batch "$b" batch.lua "$BATCH_CONNECTIONS" 100 /v1/batch; done ;;
     batch-h2) load_scenario batch h2 batch.lua "$BATCH_CONNECTIONS" 100 /v1/batch ;;
+    batch-clickhouse) load_scenario batch clickhouse batch.lua "$BATCH_CONNECTIONS" 100 /v1/batch ;;
     soak) for b in $backends; do soak_scenario "$b"; done ;;
   esac
 done

@@ -22,7 +22,9 @@ local function event(i, now)
       '"timestamp":"%sZ","properties":{"invitee_email":"invitee-%s-%d@example.com",' ..
       '"invitee_role":"Developer"}}', counter % 1000, prefix, counter, now, prefix, counter)
   elseif kind < 17 then
-    local invitee = math.max(1, counter - 200)
+    -- An invite_sent five events before a request's 200 events back (the same position in a request is the
+    -- same kind of event: 100 is a multiple of 20), so that every acceptance matches a send, as in a live app.
+    local invitee = math.max(1, counter - 205)
     return string.format('{"event":"invite_accepted","user_id":"new-%s-%d","message_id":"%s-%d",' ..
       '"timestamp":"%sZ","properties":{"invitee_email":"invitee-%s-%d@example.com"}}',
       prefix, invitee, prefix, counter, now, prefix, invitee)
