@@ -31,6 +31,9 @@ public final class EventNames {
     public static String canonical(String raw) {
         requireNonNull(raw, "raw is null");
         String trimmed = raw.strip();
+        if (trimmed.equals(INVITE_SENT) || trimmed.equals(INVITE_ACCEPTED)) {
+            return trimmed; // the canonical spelling itself, as most clients send it: no need to rewrite it
+        }
         String key = SEPARATORS.matcher(trimmed).replaceAll("").toLowerCase(Locale.ROOT);
         switch (key) {
             case "invitesent":

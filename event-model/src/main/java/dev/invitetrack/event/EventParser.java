@@ -373,7 +373,13 @@ public final class EventParser {
         }
 
         private static boolean hasControlCharacters(String text) {
-            return text.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t' && c != '\n');
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isISOControl(c) && c != '\t' && c != '\n') {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private @Nullable Instant time(Field field) {

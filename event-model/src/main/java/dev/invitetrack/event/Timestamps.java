@@ -75,6 +75,10 @@ public final class Timestamps {
             throw new IllegalArgumentException(EXPECTED);
         }
         String text = value.textValue().strip();
+        Instant canonical = canonicalUtc(text);
+        if (canonical != null) {
+            return new Reading(canonical, null);
+        }
         if (EPOCH_MILLIS_TEXT.matcher(text).matches()) {
             return new Reading(Instant.ofEpochMilli(Long.parseLong(text)), null);
         }
@@ -83,6 +87,59 @@ public final class Timestamps {
             throw new IllegalArgumentException(EXPECTED);
         }
         return readIso(m);
+    }
+
+    /**
+     * The form nearly every client sends, {@code 2024-05-01T12:00:00Z} or {@code 2024-05-01T12:00:00.123Z}
+     * (a fraction of 1-9 digits), read without the regular expression; null for any other text, which then
+     * takes the general path (an impossible date too, so that its message is the general one).
+     */
+    private static @Nullable Instant canonicalUtc(String text) {
+        int length = text.length();
+        if (length < 20 || length > 30 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(length - 1) != 'Z') {
+            return null;
+        }
+        int nanos = 0;
+        if (length > 20) {
+            if (text.charAt(19) != '.' || length == 21) {
+                return null;
+            }
+            int digits = length - 21;
+            int fraction = digits(text, 20, length - 1);
+            if (fraction < 0) {
+                return null;
+            }
+            for (int i = digits; i < 9; i++) {
+                fraction *= 10;
+            }
+            nanos = fraction;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0
+                || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The decimal value of text[from, to), or -1 unless every character there is an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     private static Reading readIso(Matcher m) {
