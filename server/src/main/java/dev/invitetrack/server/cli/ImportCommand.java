@@ -95,8 +95,9 @@ public final class ImportCommand extends Command {
             throw new ImportFailure("the import stopped: " + result.failure());
         }
         if (result.tally().rejected() > 0) {
-            throw new ImportFailure(String.format("%,d lines rejected (listed above); the others were imported",
-                    result.tally().rejected()));
+            long rejected = result.tally().rejected();
+            throw new ImportFailure(String.format("%,d line%s rejected (listed above); the others were imported",
+                    rejected, rejected == 1 ? "" : "s"));
         }
     }
 
