@@ -6,6 +6,7 @@ import dev.invitetrack.dashboard.DashboardBundle;
 import dev.invitetrack.ingest.IngestApi;
 import dev.invitetrack.query.QueryApi;
 import dev.invitetrack.server.cli.DemoDataCommand;
+import dev.invitetrack.server.cli.ImportCommand;
 import dev.invitetrack.server.cli.KeysCommand;
 import dev.invitetrack.server.cli.RebuildIndexCommand;
 import dev.invitetrack.storage.Storage;
@@ -46,6 +47,7 @@ public class InvitetrackApplication extends Application<InvitetrackConfiguration
         bootstrap.addBundle(new DashboardBundle());
         bootstrap.addBundle(new ApiDocsBundle());
         bootstrap.addCommand(new DemoDataCommand());
+        bootstrap.addCommand(new ImportCommand());
         bootstrap.addCommand(new KeysCommand());
         bootstrap.addCommand(new RebuildIndexCommand());
         // Times go out as ISO-8601 text (2020-11-23T22:28:55.111Z), not epoch numbers.
