@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real ClickHouse for tests. With {@code CLICKHOUSE_URL} set (and optionally {@code CLICKHOUSE_USER},
@@ -132,6 +134,26 @@ public final class ClickHouseForTests {
         /** Stops it: TERM, then KILL after a few seconds. */
         public void stop() {
             run("stop", "--port", String.valueOf(port), "--data", data.toString());
+        }
+
+        /**
+         * Kills it at once with SIGKILL, as a crash or the OOM killer would: no shutdown, whatever it was writing
+         * left as it lies on disk. Returns once the process is gone; {@link #startAgain} starts it on the same data.
+         */
+        public void kill() {
+            Path pidFile = data.resolveSibling(data.getFileName() + ".pid");
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
+                ProcessHandle process = ProcessHandle.of(pid)
+                        .orElseThrow(() -> new IllegalStateException("ClickHouse (pid " + pid + ") is not running"));
+                process.destroyForcibly();
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (IOException | ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("could not kill the ClickHouse of " + data + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         private void run(String... arguments) {
