@@ -26,6 +26,16 @@ public interface EventStore extends AutoCloseable {
     void write(List<StoredEvent> rows, JournalRange range);
 
     /**
+     * Whether a write that failed left nothing behind (one transaction, as H2's). Only then does the applier split a
+     * range the store keeps refusing, to find the record at fault and set it aside. A store whose failed write may
+     * have kept part of the range (ClickHouse: the events in, a view's table or the ids not) is given the same range
+     * again until it takes it: a smaller range would carry another deduplication token and store that part again.
+     */
+    default boolean failedWritesLeaveNothing() {
+        return true;
+    }
+
+    /**
      * Deletes every event the user sent in the workspace (privacy), with what was derived from them, keeping
      * their ids as taken; records the range.
      *

@@ -108,7 +108,8 @@ public final class ClickHouseConnections implements AutoCloseable {
     }
 
     /**
-     * A client-v2 client of one server, for shipments: the session's settings on every request, no retries of
+     * A client-v2 client of one server, for shipments: the session's settings on every request (but the query
+     * size), no retries of
      * its own (the applier writes a failed shipment again, whole, with the same deduplication token).
      */
     static Client client(String url, ClickHouseStorageConfig config, String database, Map<String, String> settings) {
@@ -123,7 +124,13 @@ public final class ClickHouseConnections implements AutoCloseable {
                 .setExecutionTimeout(INSERT_TIMEOUT_SECONDS, ChronoUnit.SECONDS)
                 .setMaxConnections(Math.max(2, config.getMaxConnections()))
                 .setClientName("invitetrack");
-        settings.forEach(builder::serverSetting);
+        settings.forEach((name, value) -> {
+            // Not the large max_query_size of the look-ups: ClickHouse reads that much of an INSERT's body before
+            // it parses the statement, so a RowBinary shipment would be buffered 16 MiB before its rows stream in.
+            if (!name.equals("max_query_size")) {
+                builder.serverSetting(name, value);
+            }
+        });
         return builder.build();
     }
 

@@ -98,6 +98,12 @@ public final class ClickHouseEventStore implements EventStore {
         }
     }
 
+    /** An INSERT that fails may have stored its events and not what follows them: see the interface. */
+    @Override
+    public boolean failedWritesLeaveNothing() {
+        return false;
+    }
+
     /** Streams events into the events table, or, on a cluster whose servers are listed, into each shard's. */
     void insertEvents(List<StoredEvent> rows, String token) {
         ShardedShipper shards = connections.shardedShipper();

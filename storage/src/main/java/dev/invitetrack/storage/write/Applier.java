@@ -272,7 +272,7 @@ final class Applier {
                             RETRY_MILLIS);
                 }
                 lastFailure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                if (++attempts >= ATTEMPTS_BEFORE_SPLITTING && storeAnswers()) {
+                if (++attempts >= ATTEMPTS_BEFORE_SPLITTING && store.failedWritesLeaveNothing() && storeAnswers()) {
                     return entries.size() > 1 ? writeOneByOne(entries) : setAside(entries.get(0), e);
                 }
                 synchronized (lock) {

@@ -197,4 +197,9 @@ class ClickHouseClusterWritePathTest extends ClickHouseWritePathTest {
     protected void stopMerges(String table) {
         onEveryServer("SYSTEM STOP MERGES " + table + "_local");
     }
+
+    @Override
+    protected void renameTable(String from, String to) {
+        onEveryServer("RENAME TABLE " + from + "_local TO " + to + "_local");
+    }
 }

@@ -113,6 +113,38 @@ class ClickHouseWritePathTest extends WritePathContract {
     }
 
     @Test
+    void aShipmentRefusedAfterItsEventsAreInIsWrittenWholeAgainNeitherSplitNorSetAside() throws Exception {
+        // The events INSERT succeeds, the ids INSERT fails while ClickHouse answers: a partly written shipment. The
+        // applier must not split it into records of their own (new tokens: the events again) nor set any aside.
+        stopMerges("events");
+        renameTable("seen_message_ids", "seen_message_ids_away");
+        List<java.util.concurrent.CompletableFuture<boolean[]>> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            acknowledged.add(storage.writes().submit(List.of(row("acme", "refused-" + i + "a"),
+                    row("acme", "refused-" + i + "b"))));
+        }
+        for (var ack : acknowledged) {
+            assertThat(ack.get(30, TimeUnit.SECONDS)).containsExactly(true, true);
+        }
+        // Past the ten attempts (250 ms apart) after which a store whose failed writes leave nothing is split.
+        Thread.sleep(6_000);
+        assertThat(storage.writes().unappliedEvents()).as("still refused, still waiting").isEqualTo(6);
+        if (!config.isSharedByNodes()) {
+            // (With several nodes the look-up of the ids in seen_message_ids fails first, before any INSERT.)
+            assertThat(rawRows("events")).as("the events are in, their ids are not: a partly written shipment")
+                    .isEqualTo(6);
+        }
+
+        renameTable("seen_message_ids_away", "seen_message_ids");
+        TestStorages.awaitApplied(storage);
+
+        assertThat(rawRows("events")).as("the events, once, although their INSERT was run again and again")
+                .isEqualTo(6);
+        assertThat(rawRows("seen_message_ids")).isEqualTo(6);
+        assertThat(data.resolve("journal").resolve("rejected")).as("nothing set aside").doesNotExist();
+    }
+
+    @Test
     void identicalRowsFromShipmentsOfSeveralNodesCountOnceWithoutWaitingForMerges() {
         stopMerges("events");
         // Several nodes' shipments of the same events, each its own part, none merged when we count.
@@ -125,6 +157,11 @@ class ClickHouseWritePathTest extends WritePathContract {
                 .isEqualTo(config.isSharedByNodes() ? 13 : 20);
         assertThat(count(storage)).isEqualTo(13);
         assertThat(count(storage, "acme", "dup-0")).isEqualTo(1);
+    }
+
+    /** Renames a table (every server's local table on a cluster). */
+    protected void renameTable(String from, String to) {
+        storage.jdbi().useHandle(h -> h.execute("RENAME TABLE " + from + " TO " + to));
     }
 
     /** Stops ClickHouse's background merges of a table (every server's local table on a cluster). */
