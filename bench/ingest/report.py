@@ -195,6 +195,11 @@ if bare or one_row or bulk:
         if bulk and batch:
             out(f"| ClickHouse's own HTTP insert, JSONEachRow in 100,000-row requests | {fmt(bulk)} rows/s | "
                 f"/v1/batch on {b}: {fmt(batch)} events/s | {batch / bulk:.2f} |")
+        batch_requests = number(get("batch", b, "requests_per_s"))
+        if bare_servlet and batch_requests and not track:
+            out(f"| the bare endpoint as a plain servlet, one event a request (p99 "
+                f"{fmt(get('bare-servlet', '-', 'p99_ms'), 1)} ms) | {fmt(bare_servlet)} req/s | /v1/batch on {b}: "
+                f"{fmt(batch_requests)} req/s of 100 events | {batch_requests / bare_servlet:.2f} |")
     if bare and not backends:
         out(f"| bare Dropwizard endpoint (p99 {fmt(get('bare', '-', 'p99_ms'), 1)} ms) | {fmt(bare)} req/s | - | - |")
     if bare_servlet and not backends:

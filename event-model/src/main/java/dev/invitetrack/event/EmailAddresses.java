@@ -72,7 +72,15 @@ public final class EmailAddresses {
         if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
             return false;
         }
-        return local.codePoints().allMatch(EmailAddresses::isLocalPartCodePoint);
+        // Loops rather than streams here and below: this runs twice for every invite (parse, then the invariant).
+        for (int i = 0; i < local.length(); ) {
+            int c = local.codePointAt(i);
+            if (!isLocalPartCodePoint(c)) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
     }
 
     private static boolean isLocalPartCodePoint(int c) {
@@ -97,9 +105,13 @@ public final class EmailAddresses {
             return Optional.empty();
         }
         // Reject whitespace and controls before IDNA, which would otherwise map or drop some of them.
-        if (domain.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT || Character.isSpaceChar(c))) {
-            return Optional.empty();
+        for (int i = 0; i < domain.length(); ) {
+            int c = domain.codePointAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.isSpaceChar(c)) {
+                return Optional.empty();
+            }
+            i += Character.charCount(c);
         }
         String ascii;
         if (isPlainAscii(domain)) {
@@ -116,17 +128,23 @@ public final class EmailAddresses {
         if (ascii.length() > MAX_DOMAIN_LENGTH) {
             return Optional.empty();
         }
-        String[] labels = ascii.split("\\.", -1);
-        if (labels.length < 2) {
-            return Optional.empty();
-        }
-        for (String label : labels) {
-            if (!isValidAsciiLabel(label)) {
+        int labels = 0;
+        int start = 0;
+        boolean lastLabelAllDigits = false;
+        while (true) {
+            int dot = ascii.indexOf('.', start);
+            int end = dot < 0 ? ascii.length() : dot;
+            if (!isValidAsciiLabel(ascii, start, end)) {
                 return Optional.empty();
             }
+            labels++;
+            if (dot < 0) {
+                lastLabelAllDigits = allDigits(ascii, start, end);
+                break;
+            }
+            start = dot + 1;
         }
-        String tld = labels[labels.length - 1];
-        if (tld.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (labels < 2 || lastLabelAllDigits) {
             return Optional.empty();
         }
         return Optional.of(ascii);
@@ -142,13 +160,31 @@ public final class EmailAddresses {
         return true;
     }
 
-    private static boolean isValidAsciiLabel(String label) {
-        if (label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
+    /** Whether {@code domain[start, end)} is 1-63 lower-case letters, digits or inner hyphens. */
+    private static boolean isValidAsciiLabel(String domain, int start, int end) {
+        int length = end - start;
+        if (length == 0 || length > MAX_LABEL_LENGTH) {
             return false;
         }
-        if (label.startsWith("-") || label.endsWith("-")) {
+        if (domain.charAt(start) == '-' || domain.charAt(end - 1) == '-') {
             return false;
         }
-        return label.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+        for (int i = start; i < end; i++) {
+            char c = domain.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allDigits(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

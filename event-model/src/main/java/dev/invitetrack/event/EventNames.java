@@ -3,7 +3,6 @@ package dev.invitetrack.event;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Names of the typed events and the mapping of client spellings to canonical names. Stateless and thread-safe.
@@ -13,8 +12,6 @@ public final class EventNames {
     public static final String INVITE_SENT = "invite_sent";
     /** An invitee joined. */
     public static final String INVITE_ACCEPTED = "invite_accepted";
-
-    private static final Pattern SEPARATORS = Pattern.compile("[\\s_\\-.]+");
 
     private EventNames() {}
 
@@ -34,7 +31,7 @@ public final class EventNames {
         if (trimmed.equals(INVITE_SENT) || trimmed.equals(INVITE_ACCEPTED)) {
             return trimmed; // the canonical spelling itself, as most clients send it: no need to rewrite it
         }
-        String key = SEPARATORS.matcher(trimmed).replaceAll("").toLowerCase(Locale.ROOT);
+        String key = withoutSeparators(trimmed).toLowerCase(Locale.ROOT);
         switch (key) {
             case "invitesent":
                 return INVITE_SENT;
@@ -43,5 +40,18 @@ public final class EventNames {
             default:
                 return trimmed;
         }
+    }
+
+    /** The name without separators: ASCII whitespace (the regex {@code \s}), {@code _}, {@code -} and {@code .}. */
+    private static String withoutSeparators(String name) {
+        StringBuilder kept = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+            if (!(space || c == '_' || c == '-' || c == '.')) {
+                kept.append(c);
+            }
+        }
+        return kept.toString();
     }
 }

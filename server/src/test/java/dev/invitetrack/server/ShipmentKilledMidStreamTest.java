@@ -37,10 +37,8 @@ class ShipmentKilledMidStreamTest {
     /** Acknowledged events waiting in the journal: shipped in a few shipments of tens of thousands of events. */
     static final int BACKLOG = 150_000;
     /**
-     * Characters of padding in each event (about 850 bytes of JSON each, 500 to a batch). ClickHouse reads the first
-     * max_query_size bytes of a request (16 MiB, as the store sets it) before the INSERT shows in system.processes;
-     * only the rest of a larger shipment is seen streaming in. The journal's memory tail (the newest 50,000 events)
-     * then ships as one INSERT of about 40 MB.
+     * Characters of padding in each event (about 850 bytes of JSON each, 500 to a batch), so that a shipment (up to
+     * 16 MiB of rows, some 19,000 such events) streams long enough for a kill to land while its rows come in.
      */
     static final int PADDING_CHARS = 600;
     /** The tables that hold one row per stored event (every event of the load is an invite sent). */
