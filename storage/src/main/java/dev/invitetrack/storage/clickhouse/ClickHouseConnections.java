@@ -71,11 +71,13 @@ public final class ClickHouseConnections implements AutoCloseable {
         factory.setCheckConnectionWhileIdle(true);
         factory.setMaxWaitForConnection(Duration.seconds(10));
         factory.setAutoCommitByDefault(true);
-        Map<String, String> properties = new LinkedHashMap<>();
-        sessionSettings(topology).forEach((name, value) ->
-                properties.put(ClickHouseTopology.SETTING_PREFIX + name, value));
-        factory.setProperties(properties);
         Map<String, String> settings = sessionSettings(topology);
+        Map<String, String> properties = new LinkedHashMap<>();
+        // The JDBC sessions run the look-ups, whose ids go as one array: a query size that fits a shipment's.
+        properties.put(ClickHouseTopology.SETTING_PREFIX + "max_query_size",
+                Integer.toString(ClickHouseRows.MAX_QUERY_SIZE));
+        settings.forEach((name, value) -> properties.put(ClickHouseTopology.SETTING_PREFIX + name, value));
+        factory.setProperties(properties);
         return new ClickHouseConnections(factory.build(metrics, "clickhouse"),
                 client(config.getUrl(), config, config.getDatabase(), settings),
                 shardedShipper(config, topology, settings), topology, config.describe());
@@ -108,9 +110,10 @@ public final class ClickHouseConnections implements AutoCloseable {
     }
 
     /**
-     * A client-v2 client of one server, for shipments: the session's settings on every request (but the query
-     * size), no retries of
-     * its own (the applier writes a failed shipment again, whole, with the same deduplication token).
+     * A client-v2 client of one server, for shipments: the session's settings on every request, no block merging
+     * on insert (the id index let no repeat into a shipment, and FINAL collapses any), no retries of its own (the
+     * applier writes a failed shipment again, whole, with the same deduplication token). Not the look-ups' large
+     * max_query_size: ClickHouse reads that much of an INSERT's body before it parses the statement.
      */
     static Client client(String url, ClickHouseStorageConfig config, String database, Map<String, String> settings) {
         Client.Builder builder = new Client.Builder()
@@ -124,24 +127,17 @@ public final class ClickHouseConnections implements AutoCloseable {
                 .setExecutionTimeout(INSERT_TIMEOUT_SECONDS, ChronoUnit.SECONDS)
                 .setMaxConnections(Math.max(2, config.getMaxConnections()))
                 .setClientName("invitetrack");
-        settings.forEach((name, value) -> {
-            // Not the large max_query_size of the look-ups: ClickHouse reads that much of an INSERT's body before
-            // it parses the statement, so a RowBinary shipment would be buffered 16 MiB before its rows stream in.
-            if (!name.equals("max_query_size")) {
-                builder.serverSetting(name, value);
-            }
-        });
+        settings.forEach(builder::serverSetting);
+        builder.serverSetting("optimize_on_insert", "0");
         return builder.build();
     }
 
     /**
-     * The settings of every session: the topology's, a query size that fits a shipment's ids looked up as one
-     * array, and a re-sent INSERT dropped as a repeat in the tables the views fill too (the default since
-     * ClickHouse 24.x; older servers need it said).
+     * The settings of every session, JDBC's and the shipments': the topology's, and a re-sent INSERT dropped as a
+     * repeat in the tables the views fill too (the default since ClickHouse 24.x; older servers need it said).
      */
     private static Map<String, String> sessionSettings(ClickHouseTopology topology) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("max_query_size", Integer.toString(ClickHouseRows.MAX_QUERY_SIZE));
         settings.put("insert_deduplicate", "1");
         settings.put("deduplicate_blocks_in_dependent_materialized_views", "1");
         settings.putAll(topology.sessionSettings());

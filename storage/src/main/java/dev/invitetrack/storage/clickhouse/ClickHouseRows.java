@@ -121,9 +121,7 @@ final class ClickHouseRows {
 
     private static void insert(Client client, String table, List<String> columns, List<StoredEvent> rows,
             String token, RowWriter writer) {
-        // No merging of the block on insert: the id index let no repeat into a shipment, and FINAL collapses any.
-        InsertSettings settings = new InsertSettings().setDeduplicationToken(token)
-                .serverSetting("optimize_on_insert", "0");
+        InsertSettings settings = new InsertSettings().setDeduplicationToken(token);
         DataStreamWriter body = stream -> {
             RowBinaryOutput out = new RowBinaryOutput(stream);
             for (StoredEvent row : rows) {
