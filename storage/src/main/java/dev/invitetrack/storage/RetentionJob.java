@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
-import dev.invitetrack.storage.write.WritePath;
+import dev.invitetrack.storage.write.Writes;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,14 +27,14 @@ public final class RetentionJob implements Managed {
     /** How long a run may take before the job stops waiting for it (it goes on, and the next run finds less). */
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
 
-    private final WritePath writes;
+    private final Writes writes;
     private final Duration maxAge;
     private final Duration interval;
     private final Clock clock;
     private final Counter deleted;
     private ScheduledExecutorService scheduler;
 
-    public RetentionJob(WritePath writes, Duration maxAge, Duration interval, Clock clock, MetricRegistry metrics) {
+    public RetentionJob(Writes writes, Duration maxAge, Duration interval, Clock clock, MetricRegistry metrics) {
         this.writes = requireNonNull(writes, "writes is null");
         this.maxAge = requireNonNull(maxAge, "maxAge is null");
         this.interval = requireNonNull(interval, "interval is null");
@@ -46,6 +46,10 @@ public final class RetentionJob implements Managed {
     public long runOnce() {
         Instant cutoff = clock.instant().minus(maxAge);
         long count = writes.expireBefore(cutoff, RUN_TIMEOUT);
+        if (count < 0) {
+            LOG.info("retention: events older than {} deleted on every partition", cutoff);
+            return count;
+        }
         deleted.inc(count);
         if (count > 0) {
             LOG.info("retention: deleted {} events older than {} (kept for {} days)", count, cutoff, maxAge.toDays());

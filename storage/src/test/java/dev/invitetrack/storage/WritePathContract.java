@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.invitetrack.storage.index.IdIndex;
 import dev.invitetrack.storage.write.WritePath;
+import dev.invitetrack.storage.write.Writes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -235,7 +236,7 @@ public abstract class WritePathContract {
         for (int i = 0; i < 20; i++) {
             writes.add(storage.writes().submit(List.of(row("acme", "before-" + i))));
         }
-        WritePath.Deletion deletion = storage.writes().deleteUser("acme", "user-1");
+        Writes.Deletion deletion = storage.writes().deleteUser("acme", "user-1");
         for (CompletableFuture<boolean[]> each : writes) {
             assertThat(each.get(30, TimeUnit.SECONDS)).containsExactly(true);
         }
@@ -311,10 +312,10 @@ public abstract class WritePathContract {
     /** Waits until the write path takes writes (an index rebuild done) and the store holds the journal. */
     protected static void awaitReady(Storage storage) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (storage.writes().state() != WritePath.State.READY && System.nanoTime() < deadline) {
+        while (storage.writes().state() != Writes.State.READY && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(storage.writes().state()).as(storage.writes().status().toString()).isEqualTo(WritePath.State.READY);
+        assertThat(storage.writes().state()).as(storage.writes().status().toString()).isEqualTo(Writes.State.READY);
         awaitApplied(storage);
     }
 }

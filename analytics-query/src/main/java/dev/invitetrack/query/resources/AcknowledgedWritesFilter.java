@@ -2,7 +2,7 @@ package dev.invitetrack.query.resources;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.invitetrack.storage.write.WritePath;
+import dev.invitetrack.storage.write.Writes;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -23,10 +23,10 @@ public final class AcknowledgedWritesFilter implements ContainerRequestFilter, C
     public static final String LAGGING_HEADER = "Invitetrack-Lagging";
     private static final String LAGGING = AcknowledgedWritesFilter.class.getName() + ".lagging";
 
-    private final WritePath writes;
+    private final Writes writes;
     private final Duration maxWait;
 
-    public AcknowledgedWritesFilter(WritePath writes, Duration maxWait) {
+    public AcknowledgedWritesFilter(Writes writes, Duration maxWait) {
         this.writes = requireNonNull(writes, "writes is null");
         this.maxWait = requireNonNull(maxWait, "maxWait is null");
     }

@@ -17,6 +17,12 @@ public record DeletionResponse(@JsonProperty("success") boolean success,
         return new DeletionResponse(true, deleted, null, null);
     }
 
+    /** Applied (Kafka mode: by the owner of every partition, each after that partition's earlier events); no count. */
+    public static DeletionResponse appliedEverywhere() {
+        return new DeletionResponse(true, null, null, "the deletion is applied: every event acknowledged before it"
+                + " is deleted (with Kafka as the journal the count is not known)");
+    }
+
     public static DeletionResponse pending(String message) {
         return new DeletionResponse(true, null, true, message);
     }

@@ -15,7 +15,7 @@ import dev.invitetrack.ingest.api.TrackResponse;
 import dev.invitetrack.storage.StorageException;
 import dev.invitetrack.storage.StoredEvent;
 import dev.invitetrack.storage.write.OverloadedException;
-import dev.invitetrack.storage.write.WritePath;
+import dev.invitetrack.storage.write.Writes;
 import dev.invitetrack.web.api.ApiError;
 import dev.invitetrack.web.api.ApiException;
 import java.time.Duration;
@@ -42,10 +42,10 @@ public final class IngestService {
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private final EventParser parser;
-    private final WritePath writes;
+    private final Writes writes;
     private final Duration commitTimeout;
 
-    public IngestService(EventParser parser, WritePath writes, Duration commitTimeout) {
+    public IngestService(EventParser parser, Writes writes, Duration commitTimeout) {
         this.parser = requireNonNull(parser, "parser is null");
         this.writes = requireNonNull(writes, "writes is null");
         this.commitTimeout = requireNonNull(commitTimeout, "commitTimeout is null");
@@ -69,8 +69,8 @@ public final class IngestService {
         if (!inserted[0]) {
             warnings.add(ApiError.of("message_id", duplicateMessage(event)));
         }
-        return new TrackResponse(true, event.messageId(), event.name(), event.envelope().timestamp(), !inserted[0],
-                warnings);
+        return new TrackResponse(true, event.messageId(), event.name(), event.envelope().timestamp(),
+                writes.knowsRepeats() ? !inserted[0] : null, warnings);
     }
 
     /**
@@ -131,7 +131,8 @@ public final class IngestService {
                 warnings.add(new ApiError(index, "batch[" + index + "].message_id", duplicateMessage(events.get(r))));
             }
         }
-        return new BatchResponse(rejected.isEmpty(), batch.size(), rows.size(), duplicates, rejected, errors, warnings);
+        return new BatchResponse(rejected.isEmpty(), batch.size(), rows.size(),
+                writes.knowsRepeats() ? duplicates : null, rejected, errors, warnings);
     }
 
     private boolean[] store(List<StoredEvent> rows) {

@@ -6,7 +6,7 @@ import com.google.common.hash.Hashing;
 import dev.invitetrack.event.EmailAddresses;
 import dev.invitetrack.ingest.api.DeletionResponse;
 import dev.invitetrack.storage.StorageException;
-import dev.invitetrack.storage.write.WritePath;
+import dev.invitetrack.storage.write.Writes;
 import dev.invitetrack.web.api.ApiError;
 import dev.invitetrack.web.api.ApiException;
 import dev.invitetrack.web.auth.KeyKind;
@@ -46,9 +46,9 @@ public final class DeletionResource {
     private static final Logger AUDIT = LoggerFactory.getLogger("dev.invitetrack.audit");
     static final int WAIT_SECONDS = 10;
 
-    private final WritePath writes;
+    private final Writes writes;
 
-    public DeletionResource(WritePath writes) {
+    public DeletionResource(Writes writes) {
         this.writes = requireNonNull(writes, "writes is null");
     }
 
@@ -73,12 +73,12 @@ public final class DeletionResource {
     }
 
     private interface Deletion {
-        WritePath.Deletion start();
+        Writes.Deletion start();
     }
 
     private static Response deleted(String workspace, String kind, String subject, Deletion deletion) {
         String hash = Hashing.sha256().hashString(subject, StandardCharsets.UTF_8).toString().substring(0, 16);
-        WritePath.Deletion started;
+        Writes.Deletion started;
         try {
             started = deletion.start();
             started.journaled().get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -90,8 +90,10 @@ public final class DeletionResource {
         }
         try {
             long deleted = started.applied().get(WAIT_SECONDS, TimeUnit.SECONDS);
-            AUDIT.info("privacy deletion: workspace={} subject={}:sha256:{} events={}", workspace, kind, hash, deleted);
-            return Response.ok(DeletionResponse.deleted(deleted)).build();
+            AUDIT.info("privacy deletion: workspace={} subject={}:sha256:{} events={}", workspace, kind, hash,
+                    deleted < 0 ? "applied" : deleted);
+            return Response.ok(deleted < 0 ? DeletionResponse.appliedEverywhere() : DeletionResponse.deleted(deleted))
+                    .build();
         } catch (ExecutionException | TimeoutException e) {
             AUDIT.info("privacy deletion: workspace={} subject={}:sha256:{} events=pending", workspace, kind, hash);
             return Response.status(Response.Status.ACCEPTED).entity(DeletionResponse.pending("the deletion is recorded"

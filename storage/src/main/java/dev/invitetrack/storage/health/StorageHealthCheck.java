@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.codahale.metrics.health.HealthCheck;
 import dev.invitetrack.storage.EventStore;
-import dev.invitetrack.storage.write.WritePath;
+import dev.invitetrack.storage.write.Writes;
 
 /**
  * The write path and the store. Healthy while the node takes writes: also while the store fails, since the journal
@@ -12,17 +12,17 @@ import dev.invitetrack.storage.write.WritePath;
  * backlog. Unhealthy while it cannot take writes at all: starting, or rebuilding its id index (with progress).
  */
 public final class StorageHealthCheck extends HealthCheck {
-    private final WritePath writes;
+    private final Writes writes;
     private final EventStore store;
 
-    public StorageHealthCheck(WritePath writes, EventStore store) {
+    public StorageHealthCheck(Writes writes, EventStore store) {
         this.writes = requireNonNull(writes, "writes is null");
         this.store = requireNonNull(store, "store is null");
     }
 
     @Override
     protected Result check() {
-        WritePath.Status status = writes.status();
+        Writes.Status status = writes.status();
         ResultBuilder result = Result.builder()
                 .withDetail("queued_events", status.queuedEvents())
                 .withDetail("journal_events", status.journalEvents())
@@ -33,8 +33,9 @@ public final class StorageHealthCheck extends HealthCheck {
                 .withDetail("index_ids", status.indexIds())
                 .withDetail("index_disk_bytes", status.indexDiskBytes())
                 .withDetail("pending_match_repairs", store.pendingMatchRepairs());
-        if (status.state() != WritePath.State.READY) {
-            String mode = status.state() == WritePath.State.REBUILDING_INDEX ? "rebuilding-index"
+        status.details().forEach(result::withDetail);
+        if (status.state() != Writes.State.READY) {
+            String mode = status.state() == Writes.State.REBUILDING_INDEX ? "rebuilding-index"
                     : status.state().name().toLowerCase(java.util.Locale.ROOT);
             return result.withDetail("mode", mode).unhealthy()
                     .withMessage(store.describe() + ": not taking writes: " + mode
@@ -52,9 +53,9 @@ public final class StorageHealthCheck extends HealthCheck {
         if (failure != null) {
             return result.withDetail("mode", "degraded").healthy()
                     .withMessage(store.describe() + ": degraded, " + status.unappliedEvents()
-                            + " events journaled locally until storage takes them (" + failure + ")")
+                            + " events acknowledged and waiting until storage takes them (" + failure + ")")
                     .build();
         }
-        return result.withDetail("mode", "journal-first").healthy().withMessage(store.describe()).build();
+        return result.withDetail("mode", status.mode()).healthy().withMessage(store.describe()).build();
     }
 }

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * missing or damaged index is rebuilt from the store and the journal, while writes wait (503) and reads go on.
  * The journal keeps every record until both the store and the index have made it durable.
  */
-public final class WritePath implements AutoCloseable {
+public final class WritePath implements Writes {
     private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
     private static final Duration BACKLOG_WAIT = Duration.ofSeconds(30);
     private static final long CHECKPOINT_TICK_MILLIS = 250;
@@ -86,24 +86,6 @@ public final class WritePath implements AutoCloseable {
             requireNonNull(maxCommitDelay, "maxCommitDelay is null");
         }
     }
-
-    /** Where the write path is. */
-    public enum State {
-        /** Opening; writes wait. */
-        STARTING,
-        /** The id index is being rebuilt; writes are refused (503), reads go on. */
-        REBUILDING_INDEX,
-        /** Taking writes. */
-        READY,
-        /** Stopped. */
-        STOPPED
-    }
-
-    /** What the health check and the metrics show. */
-    public record Status(State state, @Nullable String rebuildProgress, int queuedEvents, long journalEvents,
-            long journalBytes, long unappliedEvents, long lastPosition, long appliedPosition,
-            @Nullable String storeFailure,
-            long indexIds, long indexDiskBytes) {}
 
     private final Settings settings;
     private final EventStore store;
@@ -182,11 +164,17 @@ public final class WritePath implements AutoCloseable {
         }
     }
 
+    @Override
+    public boolean knowsRepeats() {
+        return true;
+    }
+
     /** The journal (for tests and the rebuild command). */
     public Journal journal() {
         return journal;
     }
 
+    @Override
     public State state() {
         return state;
     }
@@ -376,6 +364,7 @@ public final class WritePath implements AutoCloseable {
      * @throws StorageException when the write path cannot take writes now (503)
      * @throws IllegalStateException when the write path is stopping
      */
+    @Override
     public CompletableFuture<boolean[]> submit(List<StoredEvent> rows) {
         if (indexed == null) {
             if (state == State.STOPPED) {
@@ -391,17 +380,16 @@ public final class WritePath implements AutoCloseable {
      * future completes once it is journaled (it will be applied, across restarts); the second once the store applied
      * it, with the number of events deleted.
      */
+    @Override
     public Deletion deleteUser(String workspaceId, String userId) {
         return deletion(new JournalRecord.DeleteUser(workspaceId, userId));
     }
 
     /** A privacy deletion of the invites to a normalized address and their acceptances; see {@link #deleteUser}. */
+    @Override
     public Deletion deleteInvitee(String workspaceId, String email) {
         return deletion(new JournalRecord.DeleteInvitee(workspaceId, email));
     }
-
-    /** A deletion: journaled, then applied. */
-    public record Deletion(CompletableFuture<Long> journaled, CompletableFuture<Long> applied) {}
 
     private Deletion deletion(JournalRecord record) {
         if (indexed == null) {
@@ -417,6 +405,7 @@ public final class WritePath implements AutoCloseable {
      *
      * @return how many events the store deleted
      */
+    @Override
     public long expireBefore(Instant cutoff, Duration timeout) {
         if (indexed == null) {
             throw new StorageException(unavailableReason());
@@ -447,6 +436,7 @@ public final class WritePath implements AutoCloseable {
      *
      * @return whether it got there
      */
+    @Override
     public boolean awaitAcknowledged(Duration timeout) {
         long target = journal.lastPosition();
         if (applier.applied() >= target) {
@@ -459,21 +449,24 @@ public final class WritePath implements AutoCloseable {
     }
 
     /** Events acknowledged but not yet in the store. */
+    @Override
     public long unappliedEvents() {
         return Math.max(0, appendedEvents.get() - applier.appliedEvents());
     }
 
+    @Override
     public int queuedEvents() {
         return writer.queuedEvents();
     }
 
+    @Override
     public Status status() {
         IdIndex current = index;
         IndexRebuild running = rebuild;
         return new Status(state, running == null ? indexFailure : running.progress(), writer.queuedEvents(),
                 journal.events(), journal.bytes(), unappliedEvents(), journal.lastPosition(), applier.applied(),
                 applier.lastFailure(), current == null ? -1 : current.estimatedIds(),
-                current == null ? -1 : current.diskBytes());
+                current == null ? -1 : current.diskBytes(), "journal-first", java.util.Map.of());
     }
 
     /**
