@@ -4,10 +4,12 @@ import com.codahale.metrics.MetricRegistry;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
 import dev.invitetrack.config.IngestConfig;
+import dev.invitetrack.config.KafkaStorageConfig;
 import dev.invitetrack.config.StorageConfig;
 import dev.invitetrack.storage.clickhouse.ClickHouseEventStore;
 import dev.invitetrack.storage.h2.H2Database;
 import dev.invitetrack.storage.h2.H2EventStore;
+import dev.invitetrack.storage.kafka.KafkaWritePath;
 import dev.invitetrack.storage.write.WritePath;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,8 +33,31 @@ public final class Storages {
     private Storages() {}
 
     public static Storage open(StorageConfig config, IngestConfig ingest, Clock clock, MetricRegistry metrics) {
+        if (config instanceof KafkaStorageConfig kafka) {
+            return openWithKafka(kafka, ingest, metrics);
+        }
         Backend backend = backend(config, ingest, metrics);
         return start(backend.kind(), backend.store(), backend.jdbi(), backend.settings(), clock, metrics);
+    }
+
+    /** ClickHouse fed from a Kafka topic shared by the nodes (see {@link KafkaWritePath}). */
+    private static Storage openWithKafka(KafkaStorageConfig config, IngestConfig ingest, MetricRegistry metrics) {
+        ClickHouseEventStore store = ClickHouseEventStore.open(config, metrics);
+        KafkaWritePath writes = null;
+        try {
+            writes = new KafkaWritePath(new KafkaWritePath.Settings(config.getKafka(), config.dataPath(),
+                    config.getIdIndex().getCacheSize().toBytes(), config.getIdIndex().getFlushInterval().toJavaDuration(),
+                    CLICKHOUSE_EVENTS_PER_WRITE, CLICKHOUSE_BYTES_PER_WRITE, config.getShipInterval().toJavaDuration(),
+                    ingest.getMaxQueuedEvents()), store, metrics);
+            writes.start();
+            return new Storage(StorageKind.CLICKHOUSE, writes, store, store.jdbi());
+        } catch (RuntimeException e) {
+            if (writes != null) {
+                writes.close();
+            }
+            store.close();
+            throw e;
+        }
     }
 
     /** A store, migrated, with what its write path would be given; nothing started. */
@@ -40,6 +65,10 @@ public final class Storages {
 
     /** Opens and migrates the configured store without starting a write path (the offline commands). */
     public static Backend backend(StorageConfig config, IngestConfig ingest, MetricRegistry metrics) {
+        if (config instanceof KafkaStorageConfig) {
+            throw new IllegalArgumentException("storage type kafka keeps no node journal: each partition's id index"
+                    + " is rebuilt from the topic by the node that ships the partition");
+        }
         if (config instanceof H2StorageConfig h2) {
             H2EventStore store = new H2EventStore(H2Database.open(h2));
             return new Backend(StorageKind.H2, store, store.database().jdbi(), settings(config, ingest,

@@ -215,6 +215,51 @@ public final class IdIndex implements AutoCloseable {
     }
 
     /**
+     * For each key, the journal position of the event that holds its id (the first occurrence, with a Kafka
+     * partition as the journal), 0 for an id read from the store, -1 when the index does not hold it.
+     */
+    public long[] positionsOf(List<byte[]> keys) {
+        long[] positions = new long[keys.size()];
+        if (keys.isEmpty()) {
+            return positions;
+        }
+        try {
+            List<byte[]> values = db.multiGetAsList(readOptions, keys);
+            for (int i = 0; i < positions.length; i++) {
+                byte[] value = values.get(i);
+                positions[i] = value == null ? -1 : positionOf(value);
+            }
+            return positions;
+        } catch (RocksDBException e) {
+            throw new StorageException("id index look-up failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static long positionOf(byte[] value) {
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        readVarLong(buffer);
+        readVarLong(buffer);
+        return readVarLong(buffer);
+    }
+
+    /**
+     * Adds ids each with its own journal position ({@code keys[i]} is {@code rows[i]}'s key, first seen at
+     * {@code positions[i]}) and records that the index holds everything up to {@code journalPosition}, in one
+     * atomic write.
+     */
+    public void addAt(List<byte[]> keys, List<StoredEvent> rows, long[] positions, String journalId,
+            long journalPosition) {
+        writeBatch(batch -> {
+            for (int i = 0; i < keys.size(); i++) {
+                StoredEvent row = rows.get(i);
+                batch.put(keys.get(i), value(row.timestamp(), row.receivedAt(), positions[i]));
+            }
+            batch.put(POSITION_KEY, positionValue(journalId, journalPosition));
+        });
+        position = new Position(journalId, journalPosition);
+    }
+
+    /**
      * Adds the ids of journaled events ({@code keys[i]} is {@code rows[i]}'s key) and records that the index holds
      * everything up to {@code journalPosition}, in one atomic write.
      */

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * type byte, the position and the record's fields. A record cut short by a crash, or damaged, fails its length
  * or checksum and reads as the end of the segment.
  */
-final class JournalCodec {
+public final class JournalCodec {
     static final int HEADER_BYTES = 8;
     /** No record is larger: a commit's events are at most a few megabytes. */
     static final int MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
@@ -55,6 +55,23 @@ final class JournalCodec {
         crc.update(buffer.array(), HEADER_BYTES, payloadLength);
         buffer.putInt(0, payloadLength).putInt(4, (int) crc.getValue());
         return buffer.flip();
+    }
+
+    /**
+     * A record as the value of one Kafka message: the payload alone (Kafka frames and checksums its messages, and
+     * the offset is its position).
+     */
+    public static byte[] message(JournalRecord record) {
+        ByteBuffer framed = encode(1, record);
+        byte[] payload = new byte[framed.remaining() - HEADER_BYTES];
+        framed.position(HEADER_BYTES).get(payload);
+        return payload;
+    }
+
+    /** The record of a Kafka message's value; null when it is not one this version reads. */
+    public static @Nullable JournalRecord fromMessage(byte[] payload) {
+        JournalEntry entry = decode(payload);
+        return entry == null ? null : entry.record();
     }
 
     /** The payload's length from a header, or -1 when the header cannot start a valid record. */

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * often, unless a reader or a deletion waits, or the backlog is large; without one (H2) it writes as soon as there
  * is something to write.
  */
-final class Applier {
+public final class Applier {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     private static final long RETRY_MILLIS = 250;
     /** Failed writes of the same entries, while the store answers otherwise, before they are written one by one. */
@@ -57,6 +57,8 @@ final class Applier {
     private volatile long appliedEvents;
     private volatile @Nullable String lastFailure;
     private int readersWaiting;
+    /** Until when (System.nanoTime) a reader elsewhere waits for this store's writes: write without the interval. */
+    private volatile long hurryUntil = System.nanoTime();
     private boolean closed;
     private @Nullable Thread thread;
 
@@ -64,7 +66,7 @@ final class Applier {
      * @param urgentBacklogEvents a backlog at which the applier writes without waiting out {@code minInterval}
      * @param unappliedEvents the backlog: events acknowledged and not yet applied
      */
-    Applier(EventStore store, Journal journal, int maxEventsPerWrite, long maxBytesPerWrite, Duration minInterval,
+    public Applier(EventStore store, Journal journal, int maxEventsPerWrite, long maxBytesPerWrite, Duration minInterval,
             int urgentBacklogEvents,
             LongSupplier unappliedEvents, RejectedRecords rejected, MetricRegistry metrics) {
         this.store = requireNonNull(store, "store is null");
@@ -79,7 +81,7 @@ final class Applier {
     }
 
     /** Reads where the store stands and starts applying from there. */
-    void start(AppliedPosition from) {
+    public void start(AppliedPosition from) {
         applied = Math.max(from.applied(), journal.firstPosition() - 1);
         thread = new Thread(() -> run(from), "journal-applier");
         thread.setDaemon(true);
@@ -87,17 +89,17 @@ final class Applier {
     }
 
     /** The last journal position the store holds. */
-    long applied() {
+    public long applied() {
         return applied;
     }
 
     /** Events written to the store since the start. */
-    long appliedEvents() {
+    public long appliedEvents() {
         return appliedEvents;
     }
 
     /** Why the last write failed, until one succeeds; null while the store takes writes. */
-    @Nullable String lastFailure() {
+    public @Nullable String lastFailure() {
         return lastFailure;
     }
 
@@ -105,7 +107,7 @@ final class Applier {
      * The result of the deletion or retention run at {@code position} (how many events it deleted), once applied.
      * Asked for once, right after the record is journaled (the applier may have applied it already).
      */
-    CompletableFuture<Long> resultOf(long position) {
+    public CompletableFuture<Long> resultOf(long position) {
         CompletableFuture<Long> result = results.computeIfAbsent(position, p -> new CompletableFuture<>());
         if (result.isDone()) {
             results.remove(position);
@@ -119,7 +121,7 @@ final class Applier {
      *
      * @return whether it got there
      */
-    boolean awaitApplied(long position, Duration timeout) {
+    public boolean awaitApplied(long position, Duration timeout) {
         if (applied >= position || timeout.isZero()) {
             return applied >= position;
         }
@@ -195,7 +197,7 @@ final class Applier {
                     return true;
                 }
                 synchronized (lock) {
-                    if (readersWaiting == 0 && !closed) {
+                    if (readersWaiting == 0 && !closed && !urgent()) {
                         lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                     }
                 }
@@ -205,12 +207,26 @@ final class Applier {
         }
     }
 
+    /**
+     * Someone who cannot wait here (a query on another thread polling several appliers) waits for what is
+     * acknowledged: the next write leaves without waiting out the interval, for the next {@code window}.
+     */
+    public void hurry(Duration window) {
+        hurryUntil = System.nanoTime() + window.toNanos();
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
     /** A reader or a deletion waits, or the backlog is large: write now. */
     private boolean urgent() {
         synchronized (lock) {
             if (readersWaiting > 0) {
                 return true;
             }
+        }
+        if (hurryUntil - System.nanoTime() > 0) {
+            return true;
         }
         for (CompletableFuture<Long> result : results.values()) {
             if (!result.isDone()) {
@@ -386,7 +402,7 @@ final class Applier {
     }
 
     /** Stops after the write in progress; what is left is applied at the next start. */
-    void close() {
+    public void close() {
         synchronized (lock) {
             closed = true;
             lock.notifyAll();

@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
  * record, and logged as an error, so that an operator can inspect and replay it, and the store goes on with the
  * records after it instead of stopping for good.
  */
-final class RejectedRecords {
+public final class RejectedRecords {
     private static final Logger LOG = LoggerFactory.getLogger(RejectedRecords.class);
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Path directory;
 
-    RejectedRecords(Path directory) {
+    public RejectedRecords(Path directory) {
         this.directory = requireNonNull(directory, "directory is null");
     }
 
