@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.invitetrack.config.ClickHouseStorageConfig;
 import dev.invitetrack.config.H2StorageConfig;
 import dev.invitetrack.config.InvitetrackConfiguration;
+import dev.invitetrack.config.KafkaStorageConfig;
 import io.dropwizard.configuration.ConfigurationValidationException;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
@@ -119,6 +120,32 @@ class ShippedConfigurationTest {
         assertThat(storage.getCluster().getReplicaName()).isEqualTo("{replica}");
         assertThat(storage.repairsMatches()).isTrue();
         assertThat(storage.describe()).endsWith("(cluster " + storage.getCluster().getName() + ")");
+    }
+
+    @Test
+    void theShippedKafkaConfigurationParsesWithTheDocumentedDefaults() throws Exception {
+        InvitetrackConfiguration config = factory.build(new SubstitutingSourceProvider(
+                new FileConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)),
+                Path.of("..", "config", "kafka.yml").toString());
+
+        assertThat(config.getStorage()).isInstanceOf(KafkaStorageConfig.class);
+        KafkaStorageConfig kafka = (KafkaStorageConfig) config.getStorage();
+        if (System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null) {
+            assertThat(kafka.getKafka().getBootstrapServers()).isEqualTo("127.0.0.1:9092");
+        }
+        if (System.getenv("INVITETRACK_DATA_DIR") == null) {
+            // Not ./data: a node that fed another store there would bring that store's journal and index along.
+            assertThat(kafka.getDataDirectory()).isEqualTo("./data/node-kafka");
+        }
+        assertThat(kafka.getKafka().getTopic()).isEqualTo("invitetrack-events");
+        assertThat(kafka.getKafka().getRetention().toDays()).isEqualTo(7);
+        assertThat(kafka.getKafka().getProduceTimeout().toSeconds()).isEqualTo(10);
+        // Every id goes to one partition, so shipments need not look for ids other nodes stored; matches are
+        // repaired, since two nodes ship at once.
+        assertThat(kafka.isSharedByNodes()).isFalse();
+        assertThat(kafka.repairsMatches()).isTrue();
+        assertThat(kafka.getKafka().minInsyncReplicas()).isEqualTo(
+                kafka.getKafka().getReplicationFactor() >= 3 ? 2 : 1);
     }
 
     @Test
