@@ -41,5 +41,7 @@ bash scripts/npm-test-deps.sh install
 if [ -z "${CLICKHOUSE_URL:-}" ]; then
   bash scripts/clickhouse-local.sh install
 fi
+# The Kafka tests start real brokers (scripts/kafka-local.sh): Apache Kafka from Maven Central.
+bash scripts/kafka-local.sh install
 
 exec mvn -B verify "$@"

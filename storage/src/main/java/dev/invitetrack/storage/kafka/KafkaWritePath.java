@@ -467,7 +467,7 @@ public final class KafkaWritePath implements Writes {
     private void failed(Exception error) {
         if (brokerFailure.getAndSet(error.getMessage() == null ? error.getClass().getSimpleName()
                 : error.getMessage()) == null) {
-            LOG.warn("kafka journal: the brokers did not take a write ({}); answering 503 until they do",
+            LOG.warn("kafka journal: the brokers do not answer ({}); writes are answered 503 until they do",
                     error.getMessage());
         }
         lastProbe = System.nanoTime();
@@ -483,13 +483,9 @@ public final class KafkaWritePath implements Writes {
                     + "; nothing was stored, retry shortly");
         }
         String failure = brokerFailure.get();
-        if (failure != null) {
-            long now = System.nanoTime();
-            if (now - lastProbe < PROBE_NANOS) {
-                throw new StorageException("the Kafka brokers do not take writes (" + failure
-                        + "); nothing was stored, retry shortly");
-            }
-            lastProbe = now;
+        if (failure != null && !probeBrokers()) {
+            throw new StorageException("the Kafka brokers do not take writes (" + failure
+                    + "); nothing was stored, retry shortly");
         }
     }
 
@@ -602,12 +598,13 @@ public final class KafkaWritePath implements Writes {
      */
     @Override
     public boolean awaitAcknowledged(Duration timeout) {
-        if (state != State.READY) {
-            return false;
+        if (state != State.READY || !probeBrokers()) {
+            return false; // reads go on at once while the brokers are known to be down
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Map<Integer, Long> ends = endOffsets(timeout);
+            brokerFailure.set(null);
             while (true) {
                 Map<Integer, Long> shipped = shippedOffsets();
                 boolean all = true;
@@ -630,8 +627,22 @@ public final class KafkaWritePath implements Writes {
             return false;
         } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.debug("read-your-writes check failed: {}", e.getMessage());
+            failed(e);
             return false;
         }
+    }
+
+    /** False while the brokers are known to be down, except once a second (a probe). */
+    private boolean probeBrokers() {
+        if (brokerFailure.get() == null) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastProbe < PROBE_NANOS) {
+            return false;
+        }
+        lastProbe = now;
+        return true;
     }
 
     private Map<Integer, Long> endOffsets(Duration timeout)
@@ -712,7 +723,7 @@ public final class KafkaWritePath implements Writes {
             indexBytes += shipper.indexDiskBytes();
         }
         details.put("kafka_owned_partitions", owned);
-        if (state == State.READY) {
+        if (state == State.READY && probeBrokers()) {
             try {
                 Map<Integer, Long> ends = endOffsets(ADMIN_TIMEOUT);
                 Map<Integer, Long> shipped = shippedOffsets();

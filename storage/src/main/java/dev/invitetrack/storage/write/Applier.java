@@ -150,7 +150,8 @@ public final class Applier {
                 LOG.info("writing journal records {} to {} to {} again: a write of them may have been cut short",
                         applied + 1, through, store.describe());
                 List<JournalEntry> again = readRange(applied + 1, through);
-                if (!writeUntilTaken(again)) {
+                // Empty only when none of those records is to be written any more (a Kafka partition's repeats).
+                if (!again.isEmpty() && !writeUntilTaken(again)) {
                     return;
                 }
             }
