@@ -6,6 +6,7 @@
 # Usage: bench/kafka.sh              throughput (both modes), report in bench/results/kafka.md
 #        bench/kafka.sh index-move   10M ids (INDEX_EVENTS) moved to a new node, report in bench/results/kafka-index-move.md
 # Environment: WARMUP (seconds, 60), DURATION (seconds, 60: the end-to-end lag is the nodes' last minute),
+# KAFKA_PARTITIONS (the topic's partitions, config/kafka.yml's default: 2, one per node),
 # JAVA_OPTS (-Xmx640m -XX:MaxGCPauseMillis=50) for the nodes, KAFKA_HEAP (512m) for the broker,
 # INDEX_EVENTS (10000000).
 set -euo pipefail
@@ -24,7 +25,7 @@ case "$scenario" in
   index-move) report=bench/results/kafka-index-move.md ;;
   *) echo "usage: bench/kafka.sh [throughput|index-move]" >&2; exit 2 ;;
 esac
-overrides=$(env | grep -E '^(WARMUP|DURATION|JAVA_OPTS|KAFKA_HEAP|INDEX_EVENTS)=' | tr '\n' ' ' || true)
+overrides=$(env | grep -E '^(WARMUP|DURATION|JAVA_OPTS|KAFKA_HEAP|KAFKA_PARTITIONS|INDEX_EVENTS)=' | tr '\n' ' ' || true)
 
 work=$(mktemp -d)
 results=$work/results.tsv
@@ -90,22 +91,17 @@ stop_node() {
 health() { curl -s "http://127.0.0.1:$1/healthcheck"; }
 
 # wrk's RESULT line: requests non2xx socket_errors seconds p50 p99 p999 max (ms).
-run_wrk() { # connections seconds url
+run_wrk() { # connections seconds url (DELAY_MS from the environment: a pause before each request)
   WRITE_KEYS=$(for n in $(seq 1 "$WORKSPACES"); do printf 'bench-write-key-%s,' "$n"; done | sed 's/,$//') \
     wrk -t1 -c"$1" -d"$2s" --timeout 10s -s bench/ingest/batch.lua "$3" | grep '^RESULT' | cut -f2-
 }
 
 # Waits until nothing acknowledged is left unshipped: the Kafka nodes' lag, or the journal node's backlog.
 wait_shipped() { # admin-port...
-  local admin h
+  local admin
   for admin in "$@"; do
     for _ in $(seq 1 6000); do
-      h=$(health "$admin")
-      if echo "$h" | grep -q '"kafka_lag"'; then
-        echo "$h" | python3 -c 'import json,sys; s=json.load(sys.stdin)["storage"]; sys.exit(0 if all(v == 0 for v in s["kafka_lag"].values()) and s["unapplied_events"] == 0 else 1)' && break
-      else
-        echo "$h" | grep -q '"unapplied_events":0' && echo "$h" | grep -q '"queued_events":0' && break
-      fi
+      health "$admin" | python3 bench/kafka/health.py shipped && break
       sleep 0.1
     done
   done
@@ -117,25 +113,23 @@ clickhouse_count() { # database
 
 # The end-to-end lag (acknowledged to queryable) of a Kafka node's last minute: p50 and p99, ms.
 lag_of() { # admin-port
-  curl -s "http://127.0.0.1:$1/metrics" | python3 -c '
-import json, sys
-h = json.load(sys.stdin)["histograms"]["dev.invitetrack.storage.kafka.KafkaWritePath.end-to-end-lag-ms"]
-print(f"{h[\"p50\"]:.0f}\t{h[\"p99\"]:.0f}\t{h[\"count\"]}")'
+  curl -s "http://127.0.0.1:$1/metrics" | python3 bench/kafka/health.py lag
 }
 
 # The same load as one wrk process per node; records events/s, the worst p99, acknowledged events.
-measure() { # mode url...
-  local mode=$1; shift
+measure() { # mode warm-up-seconds url...
+  local mode=$1 warmup=$2; shift 2
   local url out=() i=0 line requests non2xx socket seconds p50 p99 p999 max
-  log "$mode: ${WARMUP}s warm-up"
-  for url in "$@"; do run_wrk $((CONNECTIONS / $#)) "$WARMUP" "$url" > "$work/warm-$mode-$i" & i=$((i + 1)); done
-  wait
+  log "$mode: ${warmup}s warm-up"
+  local loads=()
+  for url in "$@"; do ID_PREFIX="$mode-w$i-" run_wrk $((CONNECTIONS / $#)) "$warmup" "$url" > "$work/warm-$mode.$i" & loads+=($!); i=$((i + 1)); done
+  wait "${loads[@]}"
   log "$mode: ${DURATION}s measured"
-  i=0
-  for url in "$@"; do run_wrk $((CONNECTIONS / $#)) "$DURATION" "$url" > "$work/measured-$mode-$i" & i=$((i + 1)); done
-  wait
+  i=0; loads=()
+  for url in "$@"; do ID_PREFIX="$mode-m$i-" run_wrk $((CONNECTIONS / $#)) "$DURATION" "$url" > "$work/measured-$mode.$i" & loads+=($!); i=$((i + 1)); done
+  wait "${loads[@]}"
   local total=0 worst_p99=0 worst_p50=0 acked=0 errors=0 file
-  for file in "$work"/warm-"$mode"-* "$work"/measured-"$mode"-*; do
+  for file in "$work"/warm-"$mode".* "$work"/measured-"$mode".*; do
     IFS=$'\t' read -r requests non2xx socket seconds p50 p99 p999 max < "$file"
     acked=$((acked + (requests - non2xx) * 100))
     errors=$((errors + non2xx + socket))
@@ -158,7 +152,7 @@ throughput() {
   setup
   # The reference: one node, its own journal, the same load.
   start_node journal config/clickhouse.yml CLICKHOUSE_DATABASE=bench_journal
-  measure journal "http://127.0.0.1:$port_journal/v1/batch"
+  measure journal "$WARMUP" "http://127.0.0.1:$port_journal/v1/batch"
   local ended=$(date +%s%N)
   wait_shipped "$admin_journal"
   record journal catch_up_ms $(( ($(date +%s%N) - ended) / 1000000 ))
@@ -169,19 +163,30 @@ throughput() {
   # Kafka: two nodes, one broker, one topic of 6 partitions, the load split between the nodes.
   start_node a config/kafka.yml CLICKHOUSE_DATABASE=bench_kafka KAFKA_TOPIC=bench-events
   start_node b config/kafka.yml CLICKHOUSE_DATABASE=bench_kafka KAFKA_TOPIC=bench-events
-  measure kafka "http://127.0.0.1:$port_a/v1/batch" "http://127.0.0.1:$port_b/v1/batch"
-  ended=$(date +%s%N)
-  local lag_a lag_b
-  lag_a=$(lag_of "$admin_a"); lag_b=$(lag_of "$admin_b")
-  wait_shipped "$admin_a" "$admin_b"
-  record kafka catch_up_ms $(( ($(date +%s%N) - ended) / 1000000 ))
-  record kafka stored "$(clickhouse_count bench_kafka | cut -f1)"
-  record kafka lag_p50_ms "$(printf '%s\n%s\n' "$lag_a" "$lag_b" | cut -f1 | sort -n | tail -1)"
-  record kafka lag_p99_ms "$(printf '%s\n%s\n' "$lag_a" "$lag_b" | cut -f2 | sort -n | tail -1)"
+  # First held at half the single-node journal's peak: what the lag is when ClickHouse keeps up. Then its peak.
+  local rate delay
+  rate=$(awk -F'\t' '$1 == "journal" && $2 == "events_per_s" { print int($3 / 2) }' "$results")
+  delay=$(( CONNECTIONS * 100 * 1000 / rate ))
+  record kafka-steady offered_per_s "$rate"
+  DELAY_MS=$delay measure kafka-steady 20 "http://127.0.0.1:$port_a/v1/batch" "http://127.0.0.1:$port_b/v1/batch"
+  kafka_settle kafka-steady
+  measure kafka "$WARMUP" "http://127.0.0.1:$port_a/v1/batch" "http://127.0.0.1:$port_b/v1/batch"
+  kafka_settle kafka
   local counted; counted=$(clickhouse_count bench_kafka)
+  record kafka stored "$(echo "$counted" | cut -f1)"
   record kafka stored_unique "$(echo "$counted" | cut -f2)"
   stop_node a; stop_node b
   write_report
+}
+
+# After a Kafka load: the lag of the nodes' last minute, then the time until everything is shipped.
+kafka_settle() { # mode
+  local ended=$(date +%s%N) lag_a lag_b
+  lag_a=$(lag_of "$admin_a"); lag_b=$(lag_of "$admin_b")
+  wait_shipped "$admin_a" "$admin_b"
+  record "$1" catch_up_ms $(( ($(date +%s%N) - ended) / 1000000 ))
+  record "$1" lag_p50_ms "$(printf '%s\n%s\n' "$lag_a" "$lag_b" | cut -f1 | sort -n | tail -1)"
+  record "$1" lag_p99_ms "$(printf '%s\n%s\n' "$lag_a" "$lag_b" | cut -f2 | sort -n | tail -1)"
 }
 
 index_move() {
@@ -202,16 +207,10 @@ index_move() {
   stop_node first
   # The partition moves to a node that has no index: it rebuilds it from the topic before shipping again.
   start_node second config/kafka.yml CLICKHOUSE_DATABASE=bench_move KAFKA_TOPIC=bench-move KAFKA_PARTITIONS=1
-  local h
   for _ in $(seq 1 12000); do
-    h=$(health "$admin_second")
-    echo "$h" | python3 -c 'import json,sys; p=json.load(sys.stdin)["storage"]["kafka_owned_partitions"]; sys.exit(0 if p.get("0", {}).get("state") == "shipping" else 1)' 2>/dev/null && break
+    health "$admin_second" | python3 bench/kafka/health.py moved > "$work/moved" && break
     sleep 0.1
   done
-  echo "$h" | python3 -c '
-import json, sys
-p = json.load(sys.stdin)["storage"]["kafka_owned_partitions"]["0"]
-print(f"{p[\"index_catch_up_ms\"]}\t{p[\"index_ids\"]}\t{p[\"index_disk_bytes\"]}")' > "$work/moved"
   record move catch_up_ms "$(cut -f1 "$work/moved")"
   record move index_ids "$(cut -f2 "$work/moved")"
   record move catch_up_ids_per_s "$(per_second "$INDEX_EVENTS" "$(awk -v ms="$(cut -f1 "$work/moved")" 'BEGIN { print ms / 1000 }')")"
@@ -220,7 +219,8 @@ print(f"{p[\"index_catch_up_ms\"]}\t{p[\"index_ids\"]}\t{p[\"index_disk_bytes\"]
 }
 
 write_report() {
-  python3 bench/kafka/report.py "$results" "$scenario" "bench/kafka.sh${1:+ $1} ${overrides}" > "$report"
+  cp "$results" "${report%.md}.tsv"
+  python3 bench/kafka/report.py "$results" "$scenario" "${overrides}bench/kafka.sh $scenario" > "$report"
   log "report: $report"
   cat "$report"
 }

@@ -1,12 +1,14 @@
 -- wrk script: POST /v1/batch with 100 events per request, every one with a unique message_id: 60 invite_sent,
 -- 25 invite_accepted (of invitees sent earlier in the run), 15 project_created, as a live app's mix, each
 -- stamped with the time it is made.
+-- DELAY_MS (optional): a pause before each request on each connection, to hold a rate below the peak.
 -- WRITE_KEYS as in track.lua. Usage: wrk -t2 -c16 -d30s -s bench/ingest/batch.lua http://127.0.0.1:8080/v1/batch
 package.path = "bench/ingest/?.lua;" .. package.path
 local common = require("common")
 local counter = 0
 local keys
 local EVENTS = 100
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
 
 setup = common.setup
 
@@ -31,6 +33,10 @@ local function event(i, now)
   end
   return string.format('{"event":"project_created","user_id":"user-%d","message_id":"%s-%d",' ..
     '"timestamp":"%sZ","properties":{"plan":"pro"}}', counter % 1000, prefix, counter, now)
+end
+
+function delay()
+  return delay_ms
 end
 
 function request()

@@ -5,8 +5,9 @@ local common = {}
 -- Each thread its own id prefix, as a global of its own Lua state; each script keeps it in the global
 -- `prefix` (a `local prefix` in a script would hide it, and every thread's unseeded math.random would then
 -- give the same ids).
+-- ID_PREFIX (optional) tells apart wrk processes started in the same second, whose unseeded math.random agree.
 function common.setup(thread)
-  thread:set("prefix", string.format("%x-%d", os.time(), math.random(1, 1e9)))
+  thread:set("prefix", string.format("%s%x-%d", os.getenv("ID_PREFIX") or "", os.time(), math.random(1, 1e9)))
 end
 
 -- WRITE_KEYS: comma-separated write keys, used in turn (several workspaces); default demo-write-key.

@@ -26,12 +26,14 @@ public class KafkaJournalConfig {
     private String topic = "invitetrack-events";
 
     /**
-     * Partitions of the topic when a node creates it: the most nodes that can ship at once. A topic that exists keeps
-     * its own count.
+     * Partitions of the topic when a node creates it: the most nodes that can ship at once, and each partition is an
+     * INSERT per shipInterval, so as many as the nodes you run (more only cost inserts). Choose it up front: adding
+     * partitions later sends new repeats of older events to other partitions, whose indexes do not know them. A
+     * topic that exists keeps its own count.
      */
     @Min(1)
     @Max(10_000)
-    private int partitions = 6;
+    private int partitions = 2;
 
     /** Replicas of each partition when a node creates the topic (3 in production, with minInsyncReplicas 2). */
     @Min(1)

@@ -31,10 +31,13 @@ public class KafkaStorageConfig extends ClickHouseStorageConfig {
         return getSharedByNodes() != null && getSharedByNodes();
     }
 
-    /** Several nodes ship at once: a send and its acceptance in two partitions may be stored at the same instant. */
+    /**
+     * No repair pass by default: a send and its acceptance go to one partition (by invitee), shipped by one node in
+     * order, so the matching views see them as on one node.
+     */
     @Override
     public boolean repairsMatches() {
-        return getMatchRepair() == null || getMatchRepair();
+        return getMatchRepair() != null && getMatchRepair();
     }
 
     @Override

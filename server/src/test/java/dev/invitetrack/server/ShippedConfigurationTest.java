@@ -140,10 +140,10 @@ class ShippedConfigurationTest {
         assertThat(kafka.getKafka().getTopic()).isEqualTo("invitetrack-events");
         assertThat(kafka.getKafka().getRetention().toDays()).isEqualTo(7);
         assertThat(kafka.getKafka().getProduceTimeout().toSeconds()).isEqualTo(10);
-        // Every id goes to one partition, so shipments need not look for ids other nodes stored; matches are
-        // repaired, since two nodes ship at once.
+        // Every id goes to one partition, so shipments need not look for ids other nodes stored; a send and its
+        // acceptance too, so no match needs repairing.
         assertThat(kafka.isSharedByNodes()).isFalse();
-        assertThat(kafka.repairsMatches()).isTrue();
+        assertThat(kafka.repairsMatches()).isFalse();
         assertThat(kafka.getKafka().minInsyncReplicas()).isEqualTo(
                 kafka.getKafka().getReplicationFactor() >= 3 ? 2 : 1);
     }

@@ -59,6 +59,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,13 +68,14 @@ import org.slf4j.LoggerFactory;
  * The write path with a Kafka topic as the journal, shared by every node:
  *
  * <pre>
- *   request ─> producer (idempotent, acks=all) ─> topic, partitioned by (workspace, message id) ─> answer
+ *   request ─> producer (idempotent, acks=all) ─> topic, partitioned by (workspace, invitee or message id) ─> answer
  *                                                   │
  *   every node, one consumer group ─> the partitions it owns: id index ─> applier ─> ClickHouse, in bulk
  * </pre>
  *
  * A request is answered once the brokers have the events (min.insync.replicas of them): a node that dies loses
- * nothing it acknowledged, and a repeat sent to any node lands in the same partition as its original. The owner
+ * nothing it acknowledged, and a repeat sent to any node lands in the same partition as its original (see
+ * {@link #partitionOf}). The owner
  * of a partition drops repeats with that partition's id index and ships the rest with the deduplication token of
  * the partition's offset range; the group's offset is committed once ClickHouse has the rows (see
  * {@link PartitionShipper}). A partition that moves to another node takes its index along by rebuilding it there
@@ -438,7 +440,7 @@ public final class KafkaWritePath implements Writes {
         queued.addAndGet(rows.size());
         for (StoredEvent row : rows) {
             byte[] value = JournalCodec.message(new JournalRecord.Events(List.of(row)));
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(kafka.getTopic(),
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(kafka.getTopic(), partitionOf(row),
                     IdIndex.key(row.workspaceId(), row.messageId()), value);
             try {
                 producer.send(record, (metadata, error) -> {
@@ -462,6 +464,19 @@ public final class KafkaWritePath implements Writes {
             }
         }
         return done;
+    }
+
+    /**
+     * The partition of an event: invites and acceptances by (workspace, invitee), everything else by (workspace,
+     * message id), as the sharding key of a ClickHouse cluster. A send and its acceptance are then shipped by one
+     * owner, in order, so ClickHouse's matching views see both as on one node, with no repair pass (which, run
+     * after every shipment, held shipping to about 10,000 events/s). A repeat has its original's content, so it
+     * lands in its original's partition either way.
+     */
+    private int partitionOf(StoredEvent row) {
+        byte[] routing = row.inviteeEmail() == null ? IdIndex.key(row.workspaceId(), row.messageId())
+                : ("\1" + row.workspaceId() + "\0" + row.inviteeEmail()).getBytes(StandardCharsets.UTF_8);
+        return Utils.toPositive(Utils.murmur2(routing)) % partitions;
     }
 
     private void failed(Exception error) {
