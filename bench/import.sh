@@ -13,6 +13,7 @@
 # BUILD (1: mvn package first; 0: use server/target/invitetrack.jar as it is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 readonly EVENTS=${EVENTS:-10000000}
 readonly CONNECTIONS=${CONNECTIONS:-4}
@@ -71,12 +72,7 @@ start_server() { # backend directory database
     java $JAVA_OPTS "-Xlog:gc:file=$2/gc.log" -jar server/target/invitetrack.jar server "$2/config.yml" \
     > "$2/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 1200); do
-    curl -sf -o /dev/null "http://127.0.0.1:$admin/healthcheck" && return
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  tail -30 "$2/server.log" >&2; exit 1
+  wait_healthy "$admin" "$server_pid" "$2/server.log"
 }
 
 stop_server() {

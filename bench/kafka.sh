@@ -11,6 +11,7 @@
 # INDEX_EVENTS (10000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 readonly WARMUP=${WARMUP:-60}
 readonly DURATION=${DURATION:-60}
@@ -74,12 +75,7 @@ start_node() {
     > "$dir/server.log" 2>&1 &
   pids+=($!)
   eval "port_$name=$port admin_$name=$admin pid_$name=$!"
-  for _ in $(seq 1 1200); do
-    curl -sf -o /dev/null "http://127.0.0.1:$admin/healthcheck" && return
-    kill -0 "$!" 2>/dev/null || break
-    sleep 0.05
-  done
-  tail -30 "$dir/server.log" >&2; exit 1
+  wait_healthy "$admin" "$!" "$dir/server.log"
 }
 
 stop_node() {

@@ -757,9 +757,9 @@ public final class KafkaWritePath implements Writes {
             details.put("kafka_failure", failure);
         }
         State now = state();
+        long unshipped = unappliedEvents();
         return new Status(now, now == State.STARTING ? startFailure : now == State.UNAVAILABLE ? failure : progress,
-                queued.get(), unappliedEvents(), 0, unappliedEvents(), -1, -1, storeFailure, indexIds, indexBytes,
-                "kafka", details);
+                queued.get(), unshipped, 0, unshipped, -1, -1, storeFailure, indexIds, indexBytes, "kafka", details);
     }
 
     /** Stops taking writes, waits for the brokers to have what was sent, ships what it can, leaves the group. */

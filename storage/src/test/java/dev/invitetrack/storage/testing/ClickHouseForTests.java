@@ -57,14 +57,6 @@ public final class ClickHouseForTests {
         return server.url();
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
     /** The checkout's root: the nearest folder upwards holding scripts/clickhouse-local.sh. */
     public static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
@@ -157,32 +149,15 @@ public final class ClickHouseForTests {
         }
 
         private void run(String... arguments) {
-            Path log = data.resolveSibling("script.log");
-            List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-            command.addAll(List.of(arguments));
-            try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-                if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("clickhouse-local.sh " + String.join(" ", arguments)
-                            + " failed (it needs npm and gcc from Debian's packages, and the npm registry; or set"
-                            + " CLICKHOUSE_URL to a running ClickHouse 24+):\n"
-                            + Files.readString(log, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("could not run " + script + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            LocalScripts.run(script, data.resolveSibling("script.log"), "it needs npm and gcc from Debian's packages,"
+                    + " and the npm registry; or set CLICKHOUSE_URL to a running ClickHouse 24+", List.of(arguments));
         }
 
         @Override
         public void close() {
             stop();
             try {
-                deleteRecursively(data.getParent());
+                LocalScripts.deleteRecursively(data.getParent());
             } catch (IOException e) {
                 System.err.println("could not delete " + data.getParent() + ": " + e.getMessage());
             }

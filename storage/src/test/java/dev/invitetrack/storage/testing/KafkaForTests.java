@@ -2,15 +2,12 @@ package dev.invitetrack.storage.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Real Apache Kafka brokers for a test, started as a cluster of their own with {@code scripts/kafka-local.sh}
@@ -42,7 +39,7 @@ public final class KafkaForTests implements AutoCloseable {
                     return kafka;
                 } catch (IllegalStateException e) {
                     kafka.run("stop", "--data", data.toString());
-                    deleteRecursively(data);
+                    LocalScripts.deleteRecursively(data);
                     if (attempt >= 2 || !e.getMessage().contains("already in use")) {
                         throw e;
                     }
@@ -105,25 +102,8 @@ public final class KafkaForTests implements AutoCloseable {
     }
 
     private void run(String... arguments) {
-        Path log = data.resolveSibling("script.log");
-        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
-        command.addAll(List.of(arguments));
-        try {
-            Files.createDirectories(data.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("kafka-local.sh " + String.join(" ", arguments)
-                        + " failed (it needs a JDK 17 and Maven, and Maven Central to download Kafka once):\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        LocalScripts.run(script, data.resolveSibling("script.log"), "it needs a JDK 17 and Maven, and Maven Central"
+                + " to download Kafka once", List.of(arguments));
     }
 
     @Override
@@ -132,20 +112,9 @@ public final class KafkaForTests implements AutoCloseable {
             stop();
         } finally {
             try {
-                deleteRecursively(data.getParent());
+                LocalScripts.deleteRecursively(data.getParent());
             } catch (IOException e) {
                 System.err.println("could not delete " + data.getParent() + ": " + e.getMessage());
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
             }
         }
     }
