@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal shipped to ClickHouse: each shipment records its journal range, then writes its events and their
@@ -27,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  * ReplacingMergeTrees read with FINAL, so an identical row written twice counts once.
  */
 public final class ClickHouseEventStore implements EventStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseEventStore.class);
     private final ClickHouseConnections connections;
     private final boolean sharedByNodes;
     private final ClickHouseInviteMatching matching;
@@ -44,7 +47,7 @@ public final class ClickHouseEventStore implements EventStore {
         ClickHouseEventStore store = new ClickHouseEventStore(connections, config.isSharedByNodes(),
                 config.repairsMatches());
         try {
-            store.migrate();
+            store.migrateAlongsideOtherNodes();
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -66,6 +69,31 @@ public final class ClickHouseEventStore implements EventStore {
             new ClickHouseSchemaMigrator(connection, connections.topology()).migrate();
         } catch (SQLException e) {
             throw new StorageException("cannot migrate the ClickHouse schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Several nodes started at once on a new database each run the migrations, and one may trip over a table the
+     * other is creating or moving. The migrations are idempotent, so a failed run is tried again once the other
+     * node is likely done (3 tries, 2 s apart).
+     */
+    private void migrateAlongsideOtherNodes() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                migrate();
+                return;
+            } catch (StorageException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                LOG.warn("{}; trying again (another node may be migrating the same database)", e.getMessage());
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
